@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
+import { TRPCReactProvider } from "@/trpc/react";
+import { TimeZoneCookie } from "@/components/time-zone-cookie";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Relaydesk 工单系统",
+  description: "面向云主机合作商的工单系统",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
+  return (
+    <html lang={locale}>
+      <body>
+        <NextIntlClientProvider>
+          <TRPCReactProvider>
+            <TimeZoneCookie />
+            {children}
+          </TRPCReactProvider>
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,47 @@
+import { getConfig } from "./config.ts";
+import { getDatabase } from "./db/index.ts";
+import { DEMO_ACCOUNTS, seedDemoData } from "./db/seed-demo.ts";
+import { logger } from "./logger.ts";
+import { startBackgroundWork } from "./background.ts";
+
+/**
+ * Start-up of the web process: open (and migrate) the database, load demo data into an empty
+ * one, start in-process background work. Idempotent: instrumentation may call it twice.
+ */
+const state = globalThis as unknown as { __relaydeskBoot?: Promise<void> };
+
+export function bootstrap(): Promise<void> {
+  state.__relaydeskBoot ??= (async () => {
+    const config = getConfig();
+    const database = await getDatabase();
+    logger.info({ database: database.kind, dataDir: config.dataDir }, "database ready");
+    if (config.demoData && (await seedDemoData(database.prisma))) {
+      const a = DEMO_ACCOUNTS;
+      // Demo passwords are public by design (README); printed so a first start is usable at once.
+      console.log(
+        [
+          "",
+          "Relaydesk demo data loaded. Sign in at " + config.publicUrl,
+          `  admin console  ${config.publicUrl}/admin   ${a.superAdmin.login} / ${a.superAdmin.password}  (超级管理员, ID 1)`,
+          `                                      ${a.staff.login} / ${a.staff.password}  (客服)`,
+          `  member portal  ${config.publicUrl}/login   ${a.member.login} / ${a.member.password}  (会员 1100001)`,
+          "",
+        ].join("\n"),
+      );
+    }
+    if (config.inProcessWorker) startBackgroundWork(database.prisma, config);
+  })();
+  return state.__relaydeskBoot;
+}
+
+/** Next would keep serving 500s after a failed start: stop with one clear line instead. */
+export async function bootstrapOrExit(): Promise<void> {
+  try {
+    await bootstrap();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(message.startsWith("relaydesk:") ? message : `relaydesk: start-up failed: ${message}`);
+    if (process.env.DEBUG) console.error(e);
+    process.exit(1);
+  }
+}

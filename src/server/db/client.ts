@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/client.ts";
+import { runMigrations } from "./migrate.ts";
+import { pgDriver, pgliteDriver, type SqlDriver } from "./sql-driver.ts";
+import type { AppConfig } from "../config.ts";
+
+export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+export type DbOrTx = Db | Tx;
+
+export type Database = {
+  prisma: Db;
+  kind: "pglite" | "postgres";
+  /** Raw SQL for the migration runner and the benchmark (multi-statement capable). */
+  openDriver(): Promise<SqlDriver>;
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../prisma/migrations",
+);
+
+/**
+ * Opens the embedded PGlite ("memory://" for tests) or PostgreSQL. An embedded data folder is
+ * held with a lock file: PGlite does not lock it, and two owners silently lose writes.
+ */
+export async function openDatabase(
+  db: AppConfig["database"],
+  opts: { migrationsDir?: string; migrate?: boolean } = {},
+): Promise<Database> {
+  const database = db.kind === "pglite" ? await openPglite(db.dataDir) : openPostgres(db.url);
+  if (opts.migrate !== false) {
+    const driver = await database.openDriver();
+    try {
+      await runMigrations(driver, { migrationsDir: opts.migrationsDir ?? MIGRATIONS_DIR });
+    } finally {
+      await driver.close();
+    }
+  }
+  return database;
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith("memory://");
+  const release = inMemory ? () => {} : lockDataDir(dataDir);
+  const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    openDriver: async () => pgliteDriver(pglite),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+      release();
+    },
+  };
+}
+
+function openPostgres(url: string): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  return {
+    prisma,
+    kind: "postgres",
+    openDriver: () => pgDriver(url),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true }); // PGlite does not create the parent folder
+  const lockFile = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(lockFile, "utf8"));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(
+          `relaydesk: the embedded database ${dataDir} is in use by process ${owner}; stop it first`,
+        );
+      }
+      fs.rmSync(lockFile, { force: true }); // a stale lock from a killed process
+    }
+  }
+  throw new Error(`relaydesk: could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The one error model (STYLE.md). Services throw AppError; the tRPC error formatter and the
+ * protocol route handlers map it to their transport in one place each. `messageKey` names a
+ * sentence in src/messages/<locale>/errors.json so the user reads it in their language; `detail`
+ * is for logs only and never reaches a client.
+ */
+export type AppErrorCode =
+  | "VALIDATION"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT" // compare-and-set lost: the ticket changed, reload
+  | "RULE_VIOLATION" // a domain rule (R1–R10) refused the action
+  | "RATE_LIMITED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UPSTREAM_UNAVAILABLE"
+  | "INTERNAL";
+
+export type MessageParams = Record<string, string | number>;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly messageKey: string;
+  readonly params: MessageParams;
+  /** The rule a RULE_VIOLATION names, e.g. "R5". */
+  readonly rule?: string;
+  readonly detail?: string;
+
+  constructor(
+    code: AppErrorCode,
+    messageKey: string,
+    opts: { params?: MessageParams; rule?: string; detail?: string } = {},
+  ) {
+    super(`${code}: ${messageKey}${opts.detail ? ` (${opts.detail})` : ""}`);
+    this.name = "AppError";
+    this.code = code;
+    this.messageKey = messageKey;
+    this.params = opts.params ?? {};
+    this.rule = opts.rule;
+    this.detail = opts.detail;
+  }
+}
+
+export const notFound = (what = "ticket") => new AppError("NOT_FOUND", `errors.notFound.${what}`);
+export const forbidden = () => new AppError("FORBIDDEN", "errors.forbidden");
+export const conflict = () => new AppError("CONFLICT", "errors.conflict");
+export const validation = (messageKey: string, params?: MessageParams) =>
+  new AppError("VALIDATION", messageKey, { params });
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Prisma's unique violation, whatever the driver (PGlite reports `fields`, pg `index`). */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { findMemberById, findMemberPasswordHash, listMemberServices, updateMember } from "../db/repos/members.ts";
+import { createStaff, listStaff, updateStaff } from "../db/repos/staff.ts";
+import { AppError, isUniqueViolation, notFound } from "../errors.ts";
+import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { ZPassword } from "./auth-service.ts";
+import type { MemberViewer, StaffViewer } from "../viewer.ts";
+
+export const ZUpdateProfileInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,40}$/, "errors.phoneInvalid").or(z.literal("")),
+  qq: z.string().trim().regex(/^\d{5,12}$/, "errors.qqInvalid").or(z.literal("")),
+});
+
+export async function getMemberProfile(db: Db, viewer: MemberViewer) {
+  const member = await findMemberById(db, viewer.memberId);
+  if (!member) throw notFound("member");
+  return { ...member, services: await listMemberServices(db, viewer.memberId) };
+}
+
+export function updateMemberProfile(db: Db, viewer: MemberViewer, input: z.infer<typeof ZUpdateProfileInput>) {
+  return updateMember(db, viewer.memberId, { name: input.name, phone: input.phone || null, qq: input.qq || null });
+}
+
+export const ZChangePasswordInput = z.object({ current: z.string().min(1).max(128), next: ZPassword });
+
+export async function changeMemberPassword(db: Db, viewer: MemberViewer, input: z.infer<typeof ZChangePasswordInput>) {
+  const row = await findMemberPasswordHash(db, viewer.memberId);
+  if (!row || !(await verifyPassword(input.current, row.passwordHash))) {
+    throw new AppError("VALIDATION", "errors.wrongCurrentPassword");
+  }
+  await updateMember(db, viewer.memberId, { passwordHash: await hashPassword(input.next) });
+}
+
+// --- staff accounts (super admin) ---
+
+export const ZCreateStaffInput = z.object({
+  loginName: z.string().trim().regex(/^[A-Za-z0-9_.-]{2,64}$/, "errors.loginNameInvalid"),
+  displayName: z.string().trim().min(1).max(64),
+  role: z.enum(["SUPER_ADMIN", "STAFF"]).default("STAFF"),
+  password: ZPassword,
+});
+
+export function listStaffAccounts(db: Db) {
+  return listStaff(db);
+}
+
+export async function createStaffAccount(db: Db, input: z.infer<typeof ZCreateStaffInput>) {
+  try {
+    const { password, ...account } = input;
+    return await createStaff(db, { ...account, passwordHash: await hashPassword(password) });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("CONFLICT", "errors.loginNameTaken");
+    throw e;
+  }
+}
+
+export async function setStaffDisabled(db: Db, viewer: StaffViewer, staffId: number, disabled: boolean) {
+  if (staffId === viewer.staffId && disabled) throw new AppError("VALIDATION", "errors.cannotDisableSelf");
+  return updateStaffOrNotFound(db, staffId, { disabled, endSessions: disabled });
+}
+
+export async function resetStaffPassword(db: Db, staffId: number, password: string) {
+  return updateStaffOrNotFound(db, staffId, { passwordHash: await hashPassword(password), endSessions: true });
+}
+
+async function updateStaffOrNotFound(db: Db, staffId: number, data: Parameters<typeof updateStaff>[2]) {
+  try {
+    return await updateStaff(db, staffId, data);
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2025") throw notFound("staff");
+    throw e;
+  }
+}
