@@ -40,7 +40,7 @@ export default defineConfig({
     { name: "chromium", testMatch: /.*\.spec\.ts/, dependencies: ["setup"] },
   ],
   webServer: {
-    command: `rm -rf .e2e-data && node scripts/start.mjs`,
+    command: `rm -rf .e2e-data-${port} && node scripts/start.mjs`,
     url: `${baseURL}/login`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -48,7 +48,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       PUBLIC_URL: baseURL,
-      RELAYDESK_DATA_DIR: ".e2e-data",
+      RELAYDESK_DATA_DIR: `.e2e-data-${port}`,
       RELAYDESK_DEMO_DATA: "yes",
       DATABASE_URL: "",
       LOG_LEVEL: "warn",

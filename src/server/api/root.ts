@@ -1,10 +1,28 @@
 import { createCallerFactory, router } from "./trpc.ts";
 import { accountRouter, staffAdminRouter } from "./routers/account.ts";
+import { categoriesRouter } from "./routers/categories.ts";
+import { portalRouter } from "./routers/portal.ts";
+import { consoleRouter } from "./routers/console.ts";
+import { cannedRepliesRouter } from "./routers/canned-replies.ts";
+import { escalationRouter } from "./routers/escalation.ts";
+import { upstreamsRouter } from "./routers/upstreams.ts";
+import { deliveriesRouter } from "./routers/deliveries.ts";
+import { partnersRouter } from "./routers/partners.ts";
+import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
   account: accountRouter,
   staff: staffAdminRouter,
+  categories: categoriesRouter, // 工单分类 (console) + the member's picker
+  portal: portalRouter, // the member's tickets
+  console: consoleRouter, // the staff queue and ticket page
+  cannedReplies: cannedRepliesRouter, // 预设回复
+  escalation: escalationRouter, // 转移到云技术客服, 同步工单
+  upstreams: upstreamsRouter, // 上级资源 connections
+  deliveries: deliveriesRouter, // outbox / sync status, dead letters
+  partners: partnersRouter, // 下级合作商 (we are their upstream)
+  partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
 });
 
 export type AppRouter = typeof appRouter;

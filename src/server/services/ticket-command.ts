@@ -1,0 +1,100 @@
+import type { Db, Tx } from "../db/client.ts";
+import { inTransaction } from "../db/transaction.ts";
+import {
+  findTicketForCommand,
+  insertTicketEvent,
+  updateTicketIfVersion,
+  type TicketForCommand,
+} from "../db/repos/tickets.ts";
+import { decide, type Decision, type TicketAction, type TicketSnapshot, type TicketState } from "../domain/ticket-lifecycle.ts";
+import { isEscalationEligible } from "../domain/category-rules.ts";
+import { AppError, conflict, notFound } from "../errors.ts";
+
+/** Who acts, as written into the audit trail and author lines. */
+export type ActorRef = {
+  kind: "MEMBER" | "STAFF" | "UPSTREAM_AGENT" | "PARTNER" | "SYSTEM";
+  id?: string | null;
+  name?: string | null;
+};
+
+export function snapshotOf(ticket: TicketForCommand): TicketSnapshot {
+  return {
+    status: ticket.status,
+    escalation: ticket.escalation,
+    partnerState: ticket.partnerState,
+    accepted: ticket.assigneeId !== null,
+    categoryEligible: isEscalationEligible(ticket.category),
+    rated: ticket.rating !== null,
+  };
+}
+
+/** A refused action, as the user reads it: the reason and the rule it names. */
+export function ruleViolation(decision: Extract<Decision, { ok: false }>): AppError {
+  return new AppError("RULE_VIOLATION", `errors.rules.${decision.reason}`, { rule: decision.rule });
+}
+
+export type TicketCommand<T> = {
+  ticketId: number;
+  action: TicketAction;
+  actor: ActorRef;
+  /** Scope check before anything else, e.g. a member may only touch their own tickets. */
+  authorize?: (ticket: TicketForCommand) => void;
+  /** The version the user saw; a different current version means someone else acted first. */
+  expectedVersion?: number;
+  /** Extra columns to set with the transition (assignee, respondedAt, rating …). */
+  patch?: (ticket: TicketForCommand, next: TicketState, now: Date) => Parameters<typeof updateTicketIfVersion>[3];
+  /** Writes that belong to the same transaction: messages, outbox entries. */
+  effects?: (tx: Tx, ticket: TicketForCommand, next: TicketState, now: Date) => Promise<T>;
+  auditData?: Record<string, unknown>;
+  /** Skip the audit row (e.g. replays that changed nothing). */
+  audit?: boolean;
+};
+
+export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop: boolean; result: T };
+
+/**
+ * Every change to a ticket goes through here: load → authorize → the lifecycle table decides →
+ * compare-and-set update + effects + audit row, in one transaction. No entry point (portal,
+ * console, callback, sync, worker) writes a ticket's state any other way.
+ */
+export async function runTicketCommand<T = void>(db: Db | Tx, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
+  const work = async (tx: Tx) => {
+    const ticket = await findTicketForCommand(tx, command.ticketId);
+    if (!ticket) throw notFound("ticket");
+    command.authorize?.(ticket);
+    if (command.expectedVersion !== undefined && command.expectedVersion !== ticket.version) throw conflict();
+
+    const decision = decide(command.action, snapshotOf(ticket));
+    if (!decision.ok) throw ruleViolation(decision);
+    const { next } = decision;
+    const now = new Date();
+
+    const updated = await updateTicketIfVersion(tx, ticket.id, ticket.version, {
+      status: next.status,
+      escalation: next.escalation,
+      partnerState: next.partnerState,
+      updatedAt: now,
+      ...(command.patch?.(ticket, next, now) ?? {}),
+    });
+    if (!updated) throw conflict();
+
+    const result = (await command.effects?.(tx, ticket, next, now)) as T;
+    if (command.audit !== false) {
+      await insertTicketEvent(tx, {
+        ticketId: ticket.id,
+        action: command.action,
+        actorKind: command.actor.kind,
+        actorId: command.actor.id ?? null,
+        actorName: command.actor.name ?? null,
+        fromStatus: ticket.status,
+        toStatus: next.status,
+        fromEscalation: ticket.escalation,
+        toEscalation: next.escalation,
+        data: (command.auditData ?? undefined) as never,
+      });
+    }
+    return { ticketId: ticket.id, next, noop: decision.noop, result };
+  };
+  // Inside a caller's transaction (e.g. applying an inbox event) run in it; else open one.
+  return "$transaction" in db ? inTransaction(db as Db, work) : work(db as Tx);
+}
