@@ -27,20 +27,20 @@ import {
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { BLOB_KEY } from "../storage/blob-store.ts";
-import { isForeignKeyViolation, isRecordNotFound, sameIds, ZIdList, ZSortOrder } from "./category-shared.ts";
+import { isForeignKeyViolation, isRecordNotFound, requiredNumber, sameIds, ZIdList, ZSortOrder } from "./category-shared.ts";
 
 /** The manual's form (添加/修改分类). Messages name keys in src/messages/<locale>/categories.json. */
 export const ZCategoryInput = z.object({
   name: z.string().trim().min(1, "categories.errors.nameRequired").max(64, "categories.errors.nameTooLong"),
   description: z.string().trim().min(1, "categories.errors.descriptionRequired").max(500, "categories.errors.descriptionTooLong"),
-  groupId: z.number({ error: "categories.errors.groupRequired" }).int().positive("categories.errors.groupRequired"),
+  groupId: requiredNumber(z.number().int().positive("categories.errors.groupRequired"), "categories.errors.groupRequired"),
   type: z.enum(TICKET_TYPES, { error: "categories.errors.typeRequired" }),
   submitToApi: z.boolean(),
   iconKey: z.string().regex(BLOB_KEY, "categories.errors.iconMissing").nullable(),
-  sortOrder: ZSortOrder,
+  sortOrder: requiredNumber(ZSortOrder, "categories.errors.sortOrderInvalid"),
   enabled: z.boolean(),
 });
-export type CategoryInput = z.infer<typeof ZCategoryInput>;
+export type CategoryInput = z.output<typeof ZCategoryInput>;
 export const ZUpdateCategoryInput = ZCategoryInput.extend({ id: z.number().int().positive() });
 
 /** Icons are public and cached forever: the key is the content hash. */
@@ -75,7 +75,7 @@ export async function createCategory(db: Db, store: BlobStore, input: CategoryIn
   }
 }
 
-export async function updateCategory(db: Db, store: BlobStore, input: z.infer<typeof ZUpdateCategoryInput>) {
+export async function updateCategory(db: Db, store: BlobStore, input: z.output<typeof ZUpdateCategoryInput>) {
   const { id, ...fields } = input;
   if (!(await findCategory(db, id))) throw notFound("category");
   const data = await checkCategory(db, store, fields, id);

@@ -7,6 +7,14 @@ export const ZSortOrder = z
   .min(0, "categories.errors.sortOrderInvalid")
   .max(1_000_000, "categories.errors.sortOrderInvalid");
 
+/**
+ * A required number that a form may send as null when left empty: the user then reads the field's
+ * own message (e.g. 请选择所属分组) instead of a type error.
+ */
+export function requiredNumber(schema: z.ZodNumber, message: string) {
+  return z.union([schema, z.null()]).pipe(z.number({ error: message }));
+}
+
 /** A full ordering: every id exactly once, first = top. */
 export const ZIdList = z.array(z.number().int().positive()).min(1).max(1000);
 
