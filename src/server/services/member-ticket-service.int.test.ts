@@ -224,7 +224,7 @@ describe(`member ticket commands (${process.env.TEST_DATABASE_URL ? "postgres" :
     await expect(zhang().portal.rate({ ticketId, rating: 5, comment: "好" })).rejects.toMatchObject({ message: "工单完成后才能评价" });
     await closeTicket(t.prisma, admin, { ticketId });
     for (const bad of [{ rating: 0 }, { rating: 6 }, { rating: 3, comment: "长".repeat(1001) }]) {
-      await expect(zhang().portal.rate({ ticketId, rating: 3, ...bad })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(zhang().portal.rate({ ticketId, ...bad })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     await zhang().portal.rate({ ticketId, rating: 4, comment: "处理很快\n谢谢" });
     await expect(zhang().portal.rate({ ticketId, rating: 1, comment: "改主意了" })).rejects.toMatchObject({
