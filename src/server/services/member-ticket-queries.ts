@@ -1,0 +1,132 @@
+import type { Db } from "../db/client.ts";
+import {
+  findAttachmentVisibleToMember,
+  findMemberTicketDetail,
+  findStaffNames,
+  listMemberTicketPage,
+  listOpenCategoryGroups,
+  markTicketReadByMember,
+  type MemberTicketDetailRow,
+} from "../db/repos/portal-tickets.ts";
+import { availableActions, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
+import { isEscalationEligible } from "../domain/category-rules.ts";
+import { AppError, notFound } from "../errors.ts";
+import { presentMessage } from "../presenters/messages.ts";
+import type { MemberViewer } from "../viewer.ts";
+import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
+import type { Locale } from "@/i18n/messages";
+
+/** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
+
+/**
+ * The 提交工单 picker, in the shape of the categories feature's `categories.listForNewTicket`
+ * so the page switches over at merge without changes. TODO(merge): delegate to that.
+ */
+export async function getNewTicketOptions(db: Db) {
+  const groups = await listOpenCategoryGroups(db);
+  return {
+    groups: groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      categories: g.categories.map((c) => ({
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        type: c.type,
+        iconUrl: c.iconKey ? `/api/files/icons/${c.iconKey}` : null,
+        isBusinessTech: c.type === "BUSINESS_TECH",
+      })),
+    })),
+  };
+}
+
+// The cursor is the last row's sort key; opaque to the client so the encoding may change.
+const encodeCursor = (row: { updatedAt: Date; id: number }) => `${row.updatedAt.getTime()}.${row.id}`;
+function decodeCursor(cursor: string): { updatedAt: Date; id: number } {
+  const m = /^(\d{1,15})\.(\d{1,10})$/.exec(cursor);
+  if (!m) throw new AppError("VALIDATION", "portal.errors.badCursor");
+  return { updatedAt: new Date(Number(m[1])), id: Number(m[2]) };
+}
+
+/** 我的工单: one page, newest activity first, with the unread marker. */
+export async function listMyTickets(db: Db, viewer: MemberViewer, input: MemberTicketListInput) {
+  const rows = await listMemberTicketPage(db, {
+    memberId: viewer.memberId,
+    status: input.status,
+    search: input.search || undefined,
+    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    limit: input.limit + 1, // one extra row says whether another page exists
+  });
+  const items = rows.slice(0, input.limit);
+  const nextCursor = rows.length > input.limit ? encodeCursor(items[items.length - 1]!) : null;
+  return { items, nextCursor };
+}
+
+function memberSnapshot(t: MemberTicketDetailRow): TicketSnapshot {
+  return {
+    status: t.status,
+    escalation: t.escalation,
+    partnerState: t.partnerState,
+    accepted: t.assigneeId !== null,
+    categoryEligible: isEscalationEligible(t.category),
+    rated: t.rating !== null,
+  };
+}
+
+/**
+ * The ticket page (工单信息): the fields a member may see — no GUID, escalation state or staff
+ * ids — the public conversation, and which buttons to show. Opening it clears the unread marker.
+ */
+export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: number, view: { locale: Locale; timeZone: string }) {
+  const t = await findMemberTicketDetail(db, viewer.memberId, ticketId);
+  if (!t) throw notFound("ticket");
+  const staffIds = [...new Set(t.messages.flatMap((m) => (m.staffId === null ? [] : [m.staffId])))];
+  const names = new Map((await findStaffNames(db, staffIds)).map((s) => [s.id, s.displayName]));
+  await markTicketReadByMember(db, viewer.memberId, t.id, new Date());
+
+  const actions = availableActions(memberSnapshot(t), "member");
+  return {
+    id: t.id,
+    title: t.title,
+    categoryName: t.category.name,
+    memberId: t.memberId,
+    contactPhone: t.contactPhone,
+    contactQq: t.contactQq,
+    createdAt: t.createdAt,
+    respondedAt: t.respondedAt,
+    assigneeName: t.assignee?.displayName ?? null,
+    status: t.status,
+    finishedAt: t.finishedAt,
+    rating: t.rating,
+    ratingComment: t.ratingComment,
+    ratedAt: t.ratedAt,
+    businessId: t.businessId,
+    businessIp: t.businessIp,
+    businessType: t.businessType,
+    version: t.version,
+    can: {
+      reply: actions.includes("member.reply"),
+      close: actions.includes("member.close"),
+      rate: actions.includes("member.rate"),
+    },
+    messages: t.messages.map((m) => {
+      const staffName = m.staffId === null ? undefined : names.get(m.staffId);
+      // Only PUBLIC rows were loaded, so the staff-only flag carries nothing for a member.
+      const { staffOnly: _alwaysFalse, ...shown } = presentMessage(
+        { ...m, staff: staffName ? { displayName: staffName } : null },
+        view.locale,
+        view.timeZone,
+        "member",
+      );
+      return shown;
+    }),
+  };
+}
+export type MemberTicketView = Awaited<ReturnType<typeof openMyTicket>>;
+
+/** R7 for downloads: for the file route, which must answer 404 when this throws. */
+export async function findMyAttachment(db: Db, viewer: MemberViewer, attachmentId: number) {
+  const attachment = await findAttachmentVisibleToMember(db, viewer.memberId, attachmentId);
+  if (!attachment) throw notFound("attachment");
+  return attachment;
+}
