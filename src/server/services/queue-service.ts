@@ -67,8 +67,9 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
       : {
           exact: q,
           ticketId: /^\d{1,9}$/.test(q) ? Number(q) : null,
-          // One character would match nearly every row of the window: not a useful search.
-          pattern: [...q].length >= 2 ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+          // Digits are a ticket number or a GUID (exact lookups only); one character would match
+          // nearly every row of the text window.
+          pattern: /^\d+$/.test(q) || [...q].length < 2 ? null : `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
         },
   };
 }

@@ -19,11 +19,14 @@ export const ALL_STATUSES: readonly TicketStatus[] = ["PENDING", "PROCESSING", "
 /** Shown as "10000+". */
 export const COUNT_CAP = 10_000;
 /**
- * Text search reads the titles of the SEARCH_WINDOW most recently updated tickets and the bodies of
- * the SEARCH_WINDOW most recent messages: bounded work on any table size. Older text needs the
- * ticket number or GUID (exact, indexed). A pg_trgm / full-text index is the future fix.
+ * Text search reads the titles of the SEARCH_WINDOW newest tickets and the bodies of the
+ * SEARCH_WINDOW newest messages (both in primary-key order, i.e. physical order: cheap to read):
+ * bounded work on any table size. Older text needs the ticket number or GUID (exact, indexed).
+ * A pg_trgm / full-text index is the future fix (docs/PERFORMANCE.md).
  */
-export const SEARCH_WINDOW = 20_000;
+export const SEARCH_WINDOW = 5_000;
+/** One pass over at most this many rows counts all five tabs; beyond it, per-status capped counts. */
+export const ONE_PASS_LIMIT = 20_000;
 /** Above this many branches one plain query (planner's choice) is cheaper than the merge. */
 const MAX_BRANCHES = 40;
 
@@ -105,7 +108,7 @@ function searchCte(s: QueueSearch): Prisma.Sql {
   if (s.ticketId !== null) parts.unshift(Prisma.sql`SELECT ${s.ticketId}::int AS id`);
   if (s.pattern !== null) {
     parts.push(
-      Prisma.sql`SELECT id FROM (SELECT id, title FROM "Ticket" ORDER BY "updatedAt" DESC, id DESC LIMIT ${SEARCH_WINDOW}) w WHERE title ILIKE ${s.pattern}`,
+      Prisma.sql`SELECT id FROM (SELECT id, title FROM "Ticket" ORDER BY id DESC LIMIT ${SEARCH_WINDOW}) w WHERE title ILIKE ${s.pattern}`,
       Prisma.sql`SELECT "ticketId" FROM (SELECT "ticketId", body FROM "TicketMessage" ORDER BY id DESC LIMIT ${SEARCH_WINDOW}) m WHERE body ILIKE ${s.pattern}`,
     );
   }
@@ -190,6 +193,12 @@ export async function queueCountsMaintained(db: DbOrTx, f: QueueFilter): Promise
   return out;
 }
 
+export function buildOnePassCountsSql(f: QueueFilter): Prisma.Sql {
+  const withs = f.search ? Prisma.sql`WITH ${searchCte(f.search)} ` : Prisma.empty;
+  return Prisma.sql`${withs}SELECT status::text AS status, count(*)::int AS n
+    FROM (SELECT t.status FROM "Ticket" t ${whereSql(conditions(f))} LIMIT ${ONE_PASS_LIMIT}) x GROUP BY status`;
+}
+
 export function buildCappedCountsSql(f: QueueFilter): Prisma.Sql {
   const base = conditions(f);
   const per = ALL_STATUSES.map(
@@ -199,8 +208,18 @@ export function buildCappedCountsSql(f: QueueFilter): Prisma.Sql {
   return Prisma.sql`${withs}SELECT ${Prisma.join(per, ", ")}`;
 }
 
-/** Counts up to COUNT_CAP + 1 per status (the caller shows COUNT_CAP+ beyond the cap). */
+/**
+ * Counts up to COUNT_CAP + 1 per status (the caller shows COUNT_CAP+ beyond the cap). Usually one
+ * pass: when the whole filtered set is under ONE_PASS_LIMIT rows, one scan counts every tab
+ * exactly; only a larger set pays for five capped scans.
+ */
 export async function queueCountsCapped(db: DbOrTx, f: QueueFilter): Promise<Record<TicketStatus, number>> {
+  const pass = await db.$queryRaw<{ status: TicketStatus; n: number }[]>(buildOnePassCountsSql(f));
+  if (pass.reduce((sum, r) => sum + r.n, 0) < ONE_PASS_LIMIT) {
+    const out = Object.fromEntries(ALL_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>;
+    for (const r of pass) out[r.status] = r.n;
+    return out;
+  }
   const [row] = await db.$queryRaw<Record<TicketStatus, number>[]>(buildCappedCountsSql(f));
   if (!row) throw new Error("capped counts returned no row");
   return row;
