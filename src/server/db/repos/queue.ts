@@ -125,8 +125,11 @@ function branches(f: QueueFilter, sort: QueueSort): Prisma.Sql[][] {
   if (sort !== "updated" || f.memberId !== null || f.search) return [[]];
   const statuses = f.statuses ?? ALL_STATUSES;
   const statusConds = statuses.map((s) => Prisma.sql`t.status = ${status(s)}`);
+  // The driving index: an assignee or a non-NONE escalation state (both narrow, one value each)
+  // before categories; only a category list with neither needs one branch per category.
+  const narrowLead = f.assignee.kind !== "any" || (f.escalation !== null && f.escalation !== "NONE");
   let lead: Prisma.Sql[] = [Prisma.empty];
-  if (f.assignee.kind === "any" && f.categoryIds && f.categoryIds.length > 1) {
+  if (!narrowLead && f.categoryIds && f.categoryIds.length > 1) {
     lead = f.categoryIds.map((id) => Prisma.sql`t."categoryId" = ${id}`);
   }
   // No leading filter and no status: the (updatedAt, id) index alone is already in order.
