@@ -3,7 +3,7 @@ import { ESCALATION_STATES, TICKET_STATUSES, UPSTREAM_TICKET_STATES, availableAc
 import { actionsShown, consoleControls } from "./console-controls.ts";
 
 /** Every cell of the table: all statuses × escalations × partner states × accepted × eligible × rated. */
-export function allSnapshots(): TicketSnapshot[] {
+function allSnapshots(): TicketSnapshot[] {
   const out: TicketSnapshot[] = [];
   for (const status of TICKET_STATUSES)
     for (const escalation of ESCALATION_STATES)
