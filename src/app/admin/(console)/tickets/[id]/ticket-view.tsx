@@ -1,0 +1,86 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/trpc/react";
+import { Card } from "@/components/ui/card";
+import { MutationError, toConsoleError, type ConsoleError } from "@/components/console/mutation-error";
+import type { QueueOptions, TicketDetail } from "@/components/console/types";
+import { BasicInfo } from "./basic-info";
+import { ActionRow, type TicketOps } from "./action-row";
+import { Conversation } from "./conversation";
+import { Composer } from "./composer";
+import { AuditTrail } from "./audit-trail";
+
+export function TicketView({ initial, options }: { initial: TicketDetail; options: QueueOptions }) {
+  const t = useTranslations("console.ticket");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ticketId = initial.id;
+  const { data = initial, refetch } = useQuery(trpc.console.ticket.queryOptions({ ticketId }, { initialData: initial }));
+  const [error, setError] = useState<ConsoleError>(null);
+
+  // Every mutation carries the version this page shows; a CONFLICT means someone else acted first.
+  const callbacks = {
+    onSuccess: async () => {
+      setError(null);
+      await queryClient.invalidateQueries(trpc.console.ticket.queryFilter({ ticketId }));
+    },
+    onError: (e: { message: string; data?: { code?: string } | null }) => setError(toConsoleError(e)),
+  };
+  const accept = useMutation(trpc.console.accept.mutationOptions(callbacks));
+  const close = useMutation(trpc.console.close.mutationOptions(callbacks));
+  const move = useMutation(trpc.console.move.mutationOptions(callbacks));
+  const reply = useMutation(trpc.console.reply.mutationOptions(callbacks));
+  const note = useMutation(trpc.console.note.mutationOptions(callbacks));
+  const escalate = useMutation(trpc.escalation.escalate.mutationOptions(callbacks));
+  const sync = useMutation(trpc.escalation.sync.mutationOptions(callbacks));
+  const returnToPartner = useMutation(trpc.partnerTickets.returnToPartner.mutationOptions(callbacks));
+  const closeUpstreamSide = useMutation(trpc.partnerTickets.closeUpstreamSide.mutationOptions(callbacks));
+
+  const ref = { ticketId, expectedVersion: data.version };
+  const ops: TicketOps = {
+    accept: () => accept.mutate(ref),
+    close: () => close.mutate(ref),
+    move: (v) => move.mutate({ ...ref, ...v }),
+    escalate: () => escalate.mutate(ref),
+    sync: () => sync.mutate(ref),
+    returnToPartner: () => returnToPartner.mutate(ref),
+    closeUpstreamSide: () => closeUpstreamSide.mutate(ref),
+  };
+  const busy = [accept, close, move, reply, note, escalate, sync, returnToPartner, closeUpstreamSide].some((m) => m.isPending);
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-4">
+      <div className="flex items-center justify-between text-sm text-slate-500">
+        <span>{t("breadcrumb")}</span>
+        <Link href="/admin/tickets" className="text-brand-600 hover:underline">
+          {t("back")}
+        </Link>
+      </div>
+      <h1 data-testid="ticket-title">{t("title")}</h1>
+      <MutationError error={error} onReload={() => { setError(null); void refetch(); }} />
+      <Card title={t("basic")}>
+        <BasicInfo ticket={data} />
+        <ActionRow ticket={data} ops={ops} busy={busy} options={options} />
+      </Card>
+      <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+        <div className="space-y-4">
+          <Card title={t("conversation")}>
+            <Conversation messages={data.messages} />
+          </Card>
+          <Composer
+            controls={data.controls}
+            busy={busy}
+            onReply={(body, attachmentIds, done) => reply.mutate({ ...ref, body, attachmentIds }, { onSuccess: done })}
+            onNote={(body, attachmentIds, done) => note.mutate({ ...ref, body, attachmentIds }, { onSuccess: done })}
+            onUploadError={(message) => setError({ conflict: false, message })}
+          />
+        </div>
+        <AuditTrail events={data.events} />
+      </div>
+    </div>
+  );
+}

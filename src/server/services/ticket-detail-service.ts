@@ -1,0 +1,99 @@
+import type { Db } from "../db/client.ts";
+import { findTicketEvents } from "../db/repos/audit.ts";
+import { findConversation, findTicketDetail, type TicketDetailRow } from "../db/repos/ticket-detail.ts";
+import { consoleControls } from "../domain/console-controls.ts";
+import { isEscalationEligible } from "../domain/category-rules.ts";
+import { notFound } from "../errors.ts";
+import { presentMessage } from "../presenters/messages.ts";
+import { snapshotOf } from "./ticket-command.ts";
+import { translate, type Locale } from "@/i18n/messages";
+import { formatDateTime } from "@/lib/datetime";
+
+type View = { locale: Locale; timeZone: string };
+
+/** 工单编号 as the manual writes it: `598 [GUID: 1556285580167838]`, 转移中 while unacknowledged. */
+function ticketNumber(t: TicketDetailRow) {
+  const guid = t.escalation !== "NONE" ? (t.upstream?.guid ?? null) : null;
+  return {
+    text: guid ? `${t.id} [GUID: ${guid}]` : String(t.id),
+    guid,
+    transferring: t.escalation === "ESCALATED" && t.upstream !== null && t.upstream.guid === null,
+  };
+}
+
+function basicInfo(t: TicketDetailRow, { locale, timeZone }: View) {
+  const api = isEscalationEligible(t.category);
+  const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v));
+  return {
+    title: t.title,
+    number: ticketNumber(t),
+    category: `${t.category.name}${api ? " [API]" : ""}`,
+    categoryId: t.category.id,
+    group: t.category.group.name,
+    memberId: dash(t.memberId),
+    contactPhone: dash(t.contactPhone),
+    contactQq: dash(t.contactQq),
+    createdAt: formatDateTime(t.createdAt, timeZone),
+    respondedAt: formatDateTime(t.respondedAt, timeZone),
+    assignee: t.assignee?.displayName ?? "-",
+    assigneeId: t.assigneeId,
+    status: translate(locale, `tickets.status.${t.status}`),
+    statusCode: t.status,
+    escalation: t.escalation,
+    finishedAt: formatDateTime(t.finishedAt, timeZone),
+    rating: t.rating === null ? "-" : `${"★".repeat(t.rating)}${"☆".repeat(5 - t.rating)}${t.ratingComment ? ` ${t.ratingComment}` : ""}`,
+    businessId: dash(t.businessId),
+    businessIp: dash(t.businessIp),
+    businessType: dash(t.businessType),
+  };
+}
+
+function actorLine(e: { actorKind: string; actorId: string | null; actorName: string | null }, locale: Locale) {
+  switch (e.actorKind) {
+    case "STAFF":
+      return `${e.actorName ?? translate(locale, "tickets.author.staff")}(ID: ${e.actorId ?? "-"})`;
+    case "MEMBER":
+      return `${translate(locale, "tickets.author.member")}${e.actorId ? `(ID: ${e.actorId})` : ""}`;
+    case "UPSTREAM_AGENT":
+      return e.actorId ? translate(locale, "tickets.author.upstreamAgentWithId", { id: e.actorId }) : translate(locale, "tickets.author.upstreamAgent");
+    case "PARTNER":
+      return translate(locale, "tickets.author.partner", { name: e.actorName ?? "" });
+    default:
+      return translate(locale, "tickets.author.system");
+  }
+}
+
+/** What the console shows on 工单信息: basic info, the 操作 controls, 沟通记录 and 操作记录. */
+export async function getTicketDetail(db: Db, ticketId: number, view: View) {
+  const [ticket, conversation, events] = await Promise.all([
+    findTicketDetail(db, ticketId),
+    findConversation(db, ticketId),
+    findTicketEvents(db, ticketId),
+  ]);
+  if (!ticket) throw notFound("ticket");
+  const { locale, timeZone } = view;
+  return {
+    id: ticket.id,
+    /** Every mutation sends this back as expectedVersion. */
+    version: ticket.version,
+    info: basicInfo(ticket, view),
+    partner: ticket.partner ? { name: ticket.partner.name, ticketNo: ticket.partnerTicketNo, state: ticket.partnerState, guid: ticket.guid } : null,
+    upstream: ticket.upstream ? { connection: ticket.upstream.connection.name, state: ticket.upstream.state, lastSyncedAt: formatDateTime(ticket.upstream.lastSyncedAt, timeZone) } : null,
+    controls: consoleControls(snapshotOf(ticket)),
+    messages: conversation.map((m) => {
+      const view = presentMessage({ ...m, staff: m.staffName ? { displayName: m.staffName } : null }, locale, timeZone, "staff");
+      return { ...view, createdAt: formatDateTime(m.createdAt, timeZone) };
+    }),
+    events: events.map((e) => ({
+      id: e.id,
+      action: e.action,
+      actor: actorLine(e, locale),
+      at: formatDateTime(e.createdAt, timeZone),
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      fromEscalation: e.fromEscalation,
+      toEscalation: e.toEscalation,
+    })),
+  };
+}
+export type TicketDetail = Awaited<ReturnType<typeof getTicketDetail>>;
