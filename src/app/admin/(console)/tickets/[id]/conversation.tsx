@@ -42,7 +42,7 @@ export function Conversation({ messages }: { messages: TicketDetail["messages"] 
             <ul className="mt-2 flex flex-wrap gap-2 text-xs">
               {m.attachments.map((a) => (
                 <li key={a.id}>
-                  <a className="rounded border border-slate-200 bg-white px-2 py-0.5 text-brand-600 hover:underline" href={`/api/uploads/${a.id}`} target="_blank" rel="noreferrer">
+                  <a className="rounded border border-slate-200 bg-white px-2 py-0.5 text-brand-600 hover:underline" href={`/api/files/attachments/${a.id}`} target="_blank" rel="noreferrer">
                     📎 {a.fileName} <span className="text-slate-400">({size(a.size)})</span>
                   </a>
                 </li>
