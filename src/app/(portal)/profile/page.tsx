@@ -3,9 +3,11 @@ import { Card } from "@/components/ui/card";
 import { getServerCaller } from "@/trpc/server";
 import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
+import { requireMemberPage } from "@/server/page-guards";
 
 /** 个人资料: contact details (prefilled into new tickets), password, and the member's services. */
 export default async function ProfilePage() {
+  await requireMemberPage(); // before any data: a signed-out visitor is redirected, not errored
   const caller = await getServerCaller();
   const [t, profile] = await Promise.all([getTranslations("portal.profile"), caller.account.profile()]);
   return (

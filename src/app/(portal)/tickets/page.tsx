@@ -5,11 +5,13 @@ import { Input, Select } from "@/components/ui/field";
 import { getServerCaller } from "@/trpc/server";
 import { TICKET_STATUSES } from "@/server/domain/ticket-lifecycle";
 import { TicketList, type TicketListFilter } from "./ticket-list";
+import { requireMemberPage } from "@/server/page-guards";
 
 type SearchParams = Promise<{ status?: string; q?: string }>;
 
 /** 我的工单. The filter is a plain GET form, so a filtered list is a link one can share or reload. */
 export default async function MyTicketsPage({ searchParams }: { searchParams: SearchParams }) {
+  await requireMemberPage(); // before any data: a signed-out visitor is redirected, not errored
   const params = await searchParams;
   const filter: TicketListFilter = {
     status: (TICKET_STATUSES as readonly string[]).includes(params.status ?? "") ? (params.status as TicketListFilter["status"]) : undefined,

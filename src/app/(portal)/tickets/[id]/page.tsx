@@ -9,6 +9,7 @@ import { BasicInfo } from "./basic-info";
 import { CloseTicketButton } from "./close-ticket-button";
 import { RatingForm } from "./rating-form";
 import { ReplyForm } from "./reply-form";
+import { requireMemberPage } from "@/server/page-guards";
 
 async function loadTicket(rawId: string) {
   if (!/^\d{1,9}$/.test(rawId)) notFound();
@@ -24,6 +25,7 @@ async function loadTicket(rawId: string) {
 
 /** 工单信息: 基本信息, 沟通记录, then what the member may do now. */
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireMemberPage(); // before any data: a signed-out visitor is redirected, not errored
   const ticket = await loadTicket((await params).id);
   const [t, timeZone] = await Promise.all([getTranslations("portal.detail"), getTimeZone()]);
   const finished = ticket.status === "COMPLETED";

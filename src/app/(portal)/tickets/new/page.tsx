@@ -1,9 +1,11 @@
 import { getTranslations } from "next-intl/server";
 import { getServerCaller } from "@/trpc/server";
 import { NewTicketForm } from "./new-ticket-form";
+import { requireMemberPage } from "@/server/page-guards";
 
 /** 提交工单: the picker shows enabled groups and categories (categories.listForNewTicket). */
 export default async function NewTicketPage() {
+  await requireMemberPage(); // before any data: a signed-out visitor is redirected, not errored
   const caller = await getServerCaller();
   const [t, options, profile] = await Promise.all([getTranslations("portal.new"), caller.categories.listForNewTicket(), caller.account.profile()]);
   return (

@@ -3,8 +3,10 @@ import { getTranslations } from "next-intl/server";
 import { getServerCaller } from "@/trpc/server";
 import { CategoryHeader } from "./category-header";
 import { CategoryTable } from "./category-table";
+import { requireStaffPage } from "@/server/page-guards";
 
 export default async function CategoriesPage() {
+  await requireStaffPage(); // before any data: a signed-out visitor is redirected, not errored
   const t = await getTranslations("categories");
   const categories = await (await getServerCaller()).categories.list();
   return (

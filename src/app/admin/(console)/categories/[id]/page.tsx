@@ -4,8 +4,10 @@ import { Card } from "@/components/ui/card";
 import { getServerCaller } from "@/trpc/server";
 import { CategoryForm } from "../category-form";
 import { CategoryHeader } from "../category-header";
+import { requireStaffPage } from "@/server/page-guards";
 
 export default async function EditCategoryPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireStaffPage(); // before any data: a signed-out visitor is redirected, not errored
   const { id } = await params;
   if (!/^\d{1,9}$/.test(id)) notFound();
   const t = await getTranslations("categories");

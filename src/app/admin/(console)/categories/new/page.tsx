@@ -3,8 +3,10 @@ import { Card } from "@/components/ui/card";
 import { getServerCaller } from "@/trpc/server";
 import { CategoryForm } from "../category-form";
 import { CategoryHeader } from "../category-header";
+import { requireStaffPage } from "@/server/page-guards";
 
 export default async function NewCategoryPage() {
+  await requireStaffPage(); // before any data: a signed-out visitor is redirected, not errored
   const t = await getTranslations("categories");
   const caller = await getServerCaller();
   const [groups, categories] = await Promise.all([caller.categories.groups.list(), caller.categories.list()]);
