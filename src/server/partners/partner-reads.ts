@@ -80,10 +80,12 @@ export async function getTicketForPartner(
     messages: takenMessages.map((m) => toWireMessage(m, wireCtx)),
     events: takenEvents.map((e): TicketEvent => {
       const data = ZStateChangeData.safeParse(e.data);
+      // The time the callback carried (stored with the event), so both say the same.
+      const stored = (e.data as { occurredAt?: unknown } | null)?.occurredAt;
       return {
         id: wireEventId(e.id),
         type: e.action as PartnerEventType,
-        occurredAt: e.createdAt.toISOString(),
+        occurredAt: typeof stored === "string" ? stored : e.createdAt.toISOString(),
         data: data.success ? data.data : {},
       };
     }),
