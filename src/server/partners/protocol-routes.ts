@@ -3,7 +3,8 @@ import { getDb } from "../db/index.ts";
 import { getInstanceSecretBox } from "../crypto/secret-box.ts";
 import { getInstanceContentStore } from "../files/content-store.ts";
 import { RateLimiter } from "../rate-limit.ts";
-import type { ProtocolEnv, ProtocolHandler } from "./protocol-http.ts";
+import { logger, safeError } from "../logger.ts";
+import { jsonResponse, type ProtocolEnv, type ProtocolHandler } from "./protocol-http.ts";
 
 /**
  * Per partner: 600 requests a minute. A sync of a few hundred tickets fits; a runaway loop gets
@@ -24,13 +25,22 @@ async function instanceEnv(): Promise<ProtocolEnv> {
   };
 }
 
-type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+// Static routes get no params at all (undefined), dynamic ones a promise of them.
+type NextRouteContext = { params?: Promise<Record<string, string | string[]> | undefined> };
 
 /** Adapts a protocol handler to a Next route export (`export const POST = nextRoute(…)`). */
 export function nextRoute(handler: ProtocolHandler) {
   return async (req: Request, context: NextRouteContext): Promise<Response> => {
-    const raw = await context.params;
+    const raw = (await context?.params) ?? {};
     const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-    return handler(req, await instanceEnv(), params);
+    let env: ProtocolEnv;
+    try {
+      env = await instanceEnv();
+    } catch (e) {
+      // The handler answers its own errors; this is start-up trouble (database, config).
+      logger.error({ err: safeError(e) }, "protocol endpoint unavailable");
+      return jsonResponse(503, { error: { code: "internal_error", message: "Temporarily unavailable; retry later." } });
+    }
+    return handler(req, env, params);
   };
 }
