@@ -92,6 +92,8 @@ export async function seedDemoData(db: Db): Promise<boolean> {
         },
       ],
     });
-  });
+    // scrypt-hashing four passwords inside it takes seconds on a busy 2-core machine (two instances
+    // starting at once, a build running): Prisma's 5 s default then aborted the first start.
+  }, { timeout: 60_000 });
   return true;
 }
