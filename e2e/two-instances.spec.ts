@@ -12,8 +12,7 @@ const RESELLER = `http://localhost:${process.env.E2E_PORT ?? 3305}`;
 const VENDOR_PORT = Number(process.env.E2E_VENDOR_PORT ?? 3315);
 /** Callbacks, syncs and the outbox worker are asynchronous: allow them time, then fail. */
 const EVENTUALLY = { timeout: 60_000, intervals: [1_000, 2_000, 3_000] };
-test.describe.configure({ mode: "serial" });
-test.setTimeout(240_000);
+test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 let vendorInstance: Instance;
 let vendor: StaffClient;
@@ -27,6 +26,7 @@ const RESELLER_TICKET = 1;
 const VENDOR_TICKET = 5;
 
 test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
   vendorInstance = await startInstance(VENDOR_PORT, { fresh: true });
   vendor = await staffClient(browser, vendorInstance.url);
   reseller = await staffClient(browser, RESELLER);
