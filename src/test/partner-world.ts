@@ -64,3 +64,11 @@ export function createBody(externalId = `T${Date.now()}${++seq}`, type = "BUSINE
     business: { id: "20001", ip: "203.0.113.10", type: "云服务器" },
   };
 }
+
+/** Just what partner tickets need (one category per type a test sends), without the demo's scrypt work. */
+export async function seedPartnerCategories(t: TestDatabase) {
+  const group = await t.prisma.categoryGroup.create({ data: { name: "上级工单" } });
+  for (const [i, type] of (["BUSINESS_TECH", "ICP_FILING", "OTHER"] as const).entries()) {
+    await t.prisma.category.create({ data: { name: `分类${i}`, description: "-", groupId: group.id, type, submitToApi: true, sortOrder: i } });
+  }
+}

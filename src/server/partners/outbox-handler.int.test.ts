@@ -3,9 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asSuperAdmin } from "@/test/callers";
-import { createBody, createPartner, protocolEnv, type TestPartner } from "@/test/partner-world";
+import { createBody, createPartner, protocolEnv, seedPartnerCategories, type TestPartner } from "@/test/partner-world";
 import { dispatch, json, signedRequest } from "@/test/protocol";
-import { seedDemoData } from "@/server/db/seed-demo";
 import type { OutboxRow } from "@/server/outbox/types";
 import { ZCallbackEvent } from "@/server/upstream/protocol";
 import { verifyRequest } from "@/server/upstream/signature";
@@ -25,7 +24,7 @@ let answer: { status: number; headers?: Record<string, string>; body?: string } 
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await seedDemoData(t.prisma);
+  await seedPartnerCategories(t);
   env = protocolEnv(t);
   server = http.createServer((req, res) => {
     let body = "";
@@ -40,8 +39,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await t.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await t?.close();
 });
 
 async function returnedTicketRow(p: TestPartner): Promise<OutboxRow> {
