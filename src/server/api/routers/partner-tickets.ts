@@ -1,12 +1,14 @@
-import { z } from "zod";
 import { router, staffProcedure } from "../trpc.ts";
-import { notWiredYet } from "./pending.ts";
+import { closeUpstreamSide, returnToPartner, ZPartnerTicketAction } from "../../partners/staff-partner-actions.ts";
 
-const ZTicketAction = z.object({ ticketId: z.number().int().positive(), expectedVersion: z.number().int().nonnegative().optional() });
-
+/** Staff actions on a ticket a downstream partner sent us (we are its upstream). */
 export const partnerTicketsRouter = router({
   /** 转移工单: hand a partner's ticket back to the partner. */
-  returnToPartner: staffProcedure.input(ZTicketAction).mutation(() => notWiredYet()),
+  returnToPartner: staffProcedure
+    .input(ZPartnerTicketAction)
+    .mutation(async ({ ctx, input }) => (await returnToPartner(ctx.db, ctx.viewer, input)).next),
   /** 关闭工单 on our (upstream) side: the partner can no longer escalate it. */
-  closeUpstreamSide: staffProcedure.input(ZTicketAction).mutation(() => notWiredYet()),
+  closeUpstreamSide: staffProcedure
+    .input(ZPartnerTicketAction)
+    .mutation(async ({ ctx, input }) => (await closeUpstreamSide(ctx.db, ctx.viewer, input)).next),
 });

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * A second Relaydesk instance for the two-instance tests: `node scripts/start.mjs` on its own
+ * port and its own PGlite data folder, from the build Playwright's web server already made.
+ * It runs in its own process group so `kill()` takes down `next start` too (SIGKILL cannot be
+ * forwarded by start.mjs) — the crash the tests need.
+ */
+export type Instance = { url: string; port: number; dataDir: string; kill(): Promise<void>; stop(): Promise<void> };
+
+const root = path.resolve(import.meta.dirname, "..");
+
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`instance at ${url} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`instance at ${url} did not start within ${timeoutMs} ms`);
+}
+
+export async function startInstance(port: number, opts: { fresh: boolean; dataDir?: string }): Promise<Instance> {
+  const url = `http://localhost:${port}`;
+  const dataDir = opts.dataDir ?? path.join(root, `.e2e-data-${port}`);
+  if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      RELAYDESK_DATA_DIR: dataDir,
+      RELAYDESK_DEMO_DATA: "yes",
+      RELAYDESK_SKIP_BUILD: "1",
+      DATABASE_URL: "",
+      LOG_LEVEL: "warn",
+    },
+  });
+  const log = fs.createWriteStream(path.join(root, "test-results", `instance-${port}.log`), { flags: "a" });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signalGroup = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    await exited;
+  };
+  await waitUntilUp(url, child, 120_000);
+  return { url, port, dataDir, kill: () => signalGroup("SIGKILL"), stop: () => signalGroup("SIGTERM") };
+}

@@ -1,0 +1,7 @@
+// Protocol route (docs/UPSTREAM_PROTOCOL.md): the handler lives in src/server/partners/protocol-endpoints.ts.
+import { nextRoute } from "@/server/partners/protocol-routes";
+import { createTicketEndpoint, listChangedEndpoint } from "@/server/partners/protocol-endpoints";
+
+export const dynamic = "force-dynamic";
+export const POST = nextRoute(createTicketEndpoint);
+export const GET = nextRoute(listChangedEndpoint);

@@ -1,0 +1,252 @@
+import { randomBytes } from "node:crypto";
+import type { Db, Tx } from "../db/client.ts";
+import { inTransaction } from "../db/transaction.ts";
+import { findMessageByExternalId, insertMessage, insertTicketEvent } from "../db/repos/tickets.ts";
+import {
+  findFirstEnabledCategoryOfType,
+  findPartnerTicketByExternalId,
+  findPartnerTicketByGuid,
+  insertAttachment,
+  insertPartnerTicket,
+  type PartnerTicketRef,
+} from "../db/repos/partner-tickets.ts";
+import { isAppError, isUniqueViolation } from "../errors.ts";
+import type {
+  CloseUpstreamTicketRequest,
+  CreateUpstreamTicketRequest,
+  EscalateUpstreamTicketRequest,
+  NewUpstreamMessage,
+  PostUpstreamMessageResponse,
+  UpstreamTicketStateResponse,
+} from "../upstream/protocol.ts";
+import type { ContentStore } from "../files/content-store.ts";
+import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
+import { writeSystemMessage } from "../services/system-message.ts";
+import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "./protocol-error.ts";
+import { recordPartnerEvent } from "./partner-events.ts";
+import { wireMessageId } from "./wire.ts";
+
+// The partner's writes (protocol 6.1–6.4), each idempotent as §9 says. Every state change goes
+// through runTicketCommand with a partner.* action, so the lifecycle table decides (R4, R5).
+
+/** The partner a signed request came from (resolved by the HTTP layer). */
+export type AuthenticatedPartner = { id: number; partnerId: string; name: string; allowedTypes: readonly string[] };
+
+/** Columns sized for display (VarChar(64)) hold at most that much of what a partner sends. */
+const MAX_DISPLAY_COLUMN = 64;
+/** Ticket.partnerTicketNo is VarChar(64): longer external ids are refused, not cut (they are keys). */
+export const MAX_EXTERNAL_ID_LENGTH = 64;
+
+const clip = (value: string | undefined, max = MAX_DISPLAY_COLUMN) => (value === undefined ? null : [...value].slice(0, max).join(""));
+const partnerActor = (p: AuthenticatedPartner, name?: string): ActorRef => ({ kind: "PARTNER", id: p.partnerId, name: name ?? p.name });
+const stateBody = (t: PartnerTicketRef): UpstreamTicketStateResponse => ({
+  guid: t.guid!,
+  externalId: t.partnerTicketNo!,
+  state: t.partnerState!,
+});
+
+/** Our GUID for the partner: 96 random bits, URL-safe (protocol §2). */
+export function newGuid(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+async function ticketOf(db: Db | Tx, partner: AuthenticatedPartner, guid: string) {
+  const ticket = await findPartnerTicketByGuid(db, partner.id, guid);
+  if (!ticket) throw notFoundError();
+  return ticket;
+}
+
+/** A compare-and-set lost to a concurrent change of the same ticket is simply tried again. */
+async function retryOnConflict<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!(isAppError(e) && e.code === "CONFLICT") || i >= attempts) throw protocolErrorForRule(e) ?? e;
+    }
+  }
+}
+
+type StoredFile = { sha256: string; fileName: string; mimeType: string; size: number };
+
+/** Files go to the content store before the transaction: writing the same bytes again is a no-op. */
+async function storeFiles(store: ContentStore, message: NewUpstreamMessage): Promise<StoredFile[]> {
+  const files: StoredFile[] = [];
+  for (const a of message.attachments ?? []) {
+    const bytes = Buffer.from(a.content, "base64");
+    files.push({ sha256: await store.put(bytes), fileName: a.fileName, mimeType: a.mimeType, size: bytes.length });
+  }
+  return files;
+}
+
+async function insertPartnerMessage(tx: Tx, partner: AuthenticatedPartner, ticketId: number, message: NewUpstreamMessage, files: StoredFile[], now: Date) {
+  const row = await insertMessage(tx, {
+    ticketId,
+    authorKind: "PARTNER",
+    agentName: message.author.name,
+    body: message.body,
+    externalId: message.externalMessageId,
+    createdAt: message.createdAt ? new Date(message.createdAt) : now,
+  });
+  for (const f of files) {
+    await insertAttachment(tx, {
+      ticketId,
+      messageId: row.id,
+      storageKey: f.sha256,
+      fileName: f.fileName,
+      mimeType: f.mimeType,
+      size: f.size,
+      ownerKey: `partner:${partner.partnerId}`.slice(0, 80),
+    });
+  }
+  return row;
+}
+
+export type CreateResult = { created: boolean; body: UpstreamTicketStateResponse };
+
+/** 6.1: a new partner ticket in the first enabled category of its type, PENDING, partner state OPEN. */
+export async function createTicketFromPartner(
+  db: Db,
+  store: ContentStore,
+  partner: AuthenticatedPartner,
+  input: CreateUpstreamTicketRequest,
+): Promise<CreateResult> {
+  const existing = await findPartnerTicketByExternalId(db, partner.id, input.externalId);
+  // Idempotency first: a retried create that once succeeded must succeed again (§9).
+  if (existing) return { created: false, body: stateBody(existing) };
+  if ([...input.externalId].length > MAX_EXTERNAL_ID_LENGTH) {
+    throw new ProtocolError("validation_failed", "externalId is too long for this upstream.", [
+      { path: "externalId", message: `at most ${MAX_EXTERNAL_ID_LENGTH} characters at this upstream` },
+    ]);
+  }
+  if (!partner.allowedTypes.includes(input.type)) {
+    throw new ProtocolError("type_not_allowed", `Ticket type ${input.type} is not allowed for this partner.`);
+  }
+  const category = await findFirstEnabledCategoryOfType(db, input.type);
+  if (!category) {
+    throw new ProtocolError("validation_failed", `This upstream has no enabled category of type ${input.type}.`, [
+      { path: "type", message: `no enabled category of type ${input.type} at this upstream` },
+    ]);
+  }
+  const files = await Promise.all(input.messages.map((m) => storeFiles(store, m)));
+  const now = new Date();
+  try {
+    const ticket = await inTransaction(db, async (tx) => {
+      const created = await insertPartnerTicket(tx, {
+        title: input.title,
+        categoryId: category.id,
+        partnerId: partner.id,
+        partnerTicketNo: input.externalId,
+        guid: newGuid(),
+        partnerMember: input.member,
+        contactPhone: clip(input.member.phone, 40),
+        contactQq: clip(input.member.qq, 20),
+        businessId: clip(input.business?.id),
+        businessIp: clip(input.business?.ip),
+        businessType: clip(input.business?.type),
+        createdAt: now,
+      });
+      for (const [i, message] of input.messages.entries()) {
+        await insertPartnerMessage(tx, partner, created.id, message, files[i] ?? [], now);
+      }
+      await insertTicketEvent(tx, {
+        ticketId: created.id,
+        action: "partner.create",
+        actorKind: "PARTNER",
+        actorId: partner.partnerId,
+        actorName: partner.name,
+        toStatus: "PENDING",
+        data: { externalId: input.externalId, type: input.type },
+      });
+      return created;
+    });
+    return { created: true, body: stateBody(ticket) };
+  } catch (e) {
+    // Two copies of the same create raced: the loser answers like a repeat.
+    if (isUniqueViolation(e)) {
+      const winner = await findPartnerTicketByExternalId(db, partner.id, input.externalId);
+      if (winner) return { created: false, body: stateBody(winner) };
+    }
+    throw e;
+  }
+}
+
+export type PostMessageResult = { created: boolean; body: PostUpstreamMessageResponse };
+
+/** 6.2: idempotent on externalMessageId, checked before the state so a retry after a close succeeds. */
+export async function postMessageFromPartner(
+  db: Db,
+  store: ContentStore,
+  partner: AuthenticatedPartner,
+  guid: string,
+  message: NewUpstreamMessage,
+): Promise<PostMessageResult> {
+  const ticket = await ticketOf(db, partner, guid);
+  const seen = async () => {
+    const row = await findMessageByExternalId(db, ticket.id, message.externalMessageId);
+    return row ? { created: false, body: { id: wireMessageId(row.id) } } : null;
+  };
+  const repeat = await seen();
+  if (repeat) return repeat;
+  const files = await storeFiles(store, message);
+  try {
+    const { result } = await retryOnConflict(() =>
+      runTicketCommand(db, {
+        ticketId: ticket.id,
+        action: "partner.message",
+        actor: partnerActor(partner, message.author.name),
+        effects: async (tx, _t, _next, now) => (await insertPartnerMessage(tx, partner, ticket.id, message, files, now)).id,
+      }),
+    );
+    return { created: true, body: { id: wireMessageId(result) } };
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      const winner = await seen();
+      if (winner) return winner;
+    }
+    throw e;
+  }
+}
+
+/** 6.3: RETURNED → OPEN; OPEN is a no-op; CLOSED and FINISHED refuse (R4, R5). */
+export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner, guid: string, input: EscalateUpstreamTicketRequest) {
+  const ticket = await ticketOf(db, partner, guid);
+  if (ticket.partnerState === "OPEN") return stateBody(ticket);
+  if (ticket.partnerState === "CLOSED") throw upstreamClosedError();
+  if (ticket.partnerState === "FINISHED") throw ticketFinishedError();
+  await retryOnConflict(() =>
+    runTicketCommand(db, {
+      ticketId: ticket.id,
+      action: "partner.escalate",
+      actor: partnerActor(partner),
+      auditData: input.reason ? { reason: input.reason } : undefined,
+      effects: async (tx, t, next, now) => {
+        if (t.partnerState === next.partnerState) return; // lost a race to an identical escalate
+        await writeSystemMessage(tx, t.id, "partnerReEscalated", { partner: partner.name }, now);
+        await recordPartnerEvent(tx, t, "ticket.escalated", input.reason ? { reason: input.reason } : {}, partnerActor(partner), now);
+      },
+    }),
+  );
+  return stateBody(await ticketOf(db, partner, guid));
+}
+
+/** 6.4: the partner's final close, from any state; repeating it is a no-op (R5). */
+export async function closeFromPartner(db: Db, partner: AuthenticatedPartner, guid: string, input: CloseUpstreamTicketRequest) {
+  const ticket = await ticketOf(db, partner, guid);
+  if (ticket.partnerState === "FINISHED") return stateBody(ticket);
+  await retryOnConflict(() =>
+    runTicketCommand(db, {
+      ticketId: ticket.id,
+      action: "partner.close",
+      actor: partnerActor(partner),
+      auditData: input.reason ? { reason: input.reason } : undefined,
+      patch: (t, _next, now) => ({ finishedAt: t.finishedAt ?? now }),
+      effects: async (tx, t, next, now) => {
+        if (t.partnerState === next.partnerState) return;
+        await writeSystemMessage(tx, t.id, "partnerFinished", { partner: partner.name }, now);
+        await recordPartnerEvent(tx, t, "ticket.finished", input.reason ? { reason: input.reason } : {}, partnerActor(partner), now);
+      },
+    }),
+  );
+  return stateBody(await ticketOf(db, partner, guid));
+}
