@@ -5,7 +5,7 @@ import { asSuperAdmin } from "./callers";
 import type { Credentials } from "./protocol";
 import type { TestDatabase } from "./db";
 import { createSecretBox } from "@/server/crypto/secret-box";
-import { createContentStore } from "@/server/files/content-store";
+import { LocalDiskBlobStore } from "@/server/storage/local-disk-store";
 import { RateLimiter } from "@/server/rate-limit";
 import type { ProtocolEnv } from "@/server/partners/protocol-http";
 
@@ -20,7 +20,7 @@ export function protocolEnv(t: TestDatabase, overrides: Partial<ProtocolEnv> = {
   return {
     db: t.prisma,
     box: createSecretBox(process.env.AUTH_SECRET!),
-    store: createContentStore(fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-files-"))),
+    store: new LocalDiskBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-files-"))),
     limiter: new RateLimiter(10_000, 60_000),
     rateWindowSeconds: 60,
     changeSettleMs: 0,

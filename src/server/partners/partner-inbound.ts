@@ -19,7 +19,7 @@ import type {
   PostUpstreamMessageResponse,
   UpstreamTicketStateResponse,
 } from "../upstream/protocol.ts";
-import type { ContentStore } from "../files/content-store.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
 import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "./protocol-error.ts";
@@ -70,7 +70,7 @@ async function retryOnConflict<T>(work: () => Promise<T>, attempts = 4): Promise
 type StoredFile = { sha256: string; fileName: string; mimeType: string; size: number };
 
 /** Files go to the content store before the transaction: writing the same bytes again is a no-op. */
-async function storeFiles(store: ContentStore, message: NewUpstreamMessage): Promise<StoredFile[]> {
+async function storeFiles(store: BlobStore, message: NewUpstreamMessage): Promise<StoredFile[]> {
   const files: StoredFile[] = [];
   for (const a of message.attachments ?? []) {
     const bytes = Buffer.from(a.content, "base64");
@@ -107,7 +107,7 @@ export type CreateResult = { created: boolean; body: UpstreamTicketStateResponse
 /** 6.1: a new partner ticket in the first enabled category of its type, PENDING, partner state OPEN. */
 export async function createTicketFromPartner(
   db: Db,
-  store: ContentStore,
+  store: BlobStore,
   partner: AuthenticatedPartner,
   input: CreateUpstreamTicketRequest,
 ): Promise<CreateResult> {
@@ -176,7 +176,7 @@ export type PostMessageResult = { created: boolean; body: PostUpstreamMessageRes
 /** 6.2: idempotent on externalMessageId, checked before the state so a retry after a close succeeds. */
 export async function postMessageFromPartner(
   db: Db,
-  store: ContentStore,
+  store: BlobStore,
   partner: AuthenticatedPartner,
   guid: string,
   message: NewUpstreamMessage,

@@ -15,7 +15,7 @@ import {
   type ListChangedTicketsResponse,
   type TicketEvent,
 } from "../upstream/protocol.ts";
-import type { ContentStore } from "../files/content-store.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
 import { notFoundError, ProtocolError } from "./protocol-error.ts";
 import type { AuthenticatedPartner } from "./partner-inbound.ts";
 import { PARTNER_EVENT_TYPES, toWireMessage, wireEventId, type PartnerEventType } from "./wire.ts";
@@ -128,7 +128,7 @@ export async function listChangedForPartner(
 // ------------------------------------------------------------------------- attachment (6.7)
 export async function readAttachmentForPartner(
   db: DbOrTx,
-  store: ContentStore,
+  store: BlobStore,
   partner: AuthenticatedPartner,
   guid: string,
   sha256: string,

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { findPartnerCredentialsByPartnerId, type PartnerCredentials } from "../db/repos/partners.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
-import type { ContentStore } from "../files/content-store.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
 import { logger, safeError } from "../logger.ts";
 import type { RateLimiter } from "../rate-limit.ts";
 import { MAX_BODY_BYTES, errorCodeForVerifyFailure } from "../upstream/protocol.ts";
@@ -16,7 +16,7 @@ import type { AuthenticatedPartner } from "./partner-inbound.ts";
 export type ProtocolEnv = {
   db: Db;
   box: SecretBox;
-  store: ContentStore;
+  store: BlobStore;
   limiter: RateLimiter;
   /** The limiter's window, for Retry-After. */
   rateWindowSeconds: number;

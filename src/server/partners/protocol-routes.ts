@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../db/index.ts";
 import { getInstanceSecretBox } from "../crypto/secret-box.ts";
-import { getInstanceContentStore } from "../files/content-store.ts";
+import { getBlobStore } from "../storage/index.ts";
 import { RateLimiter } from "../rate-limit.ts";
 import { logger, safeError } from "../logger.ts";
 import { jsonResponse, type ProtocolEnv, type ProtocolHandler } from "./protocol-http.ts";
@@ -19,7 +19,7 @@ async function instanceEnv(): Promise<ProtocolEnv> {
   return {
     db: await getDb(),
     box: await getInstanceSecretBox(),
-    store: await getInstanceContentStore(),
+    store: getBlobStore(),
     limiter: holder.__relaydeskPartnerLimiter,
     rateWindowSeconds: PARTNER_RATE_LIMIT.windowSeconds,
   };
