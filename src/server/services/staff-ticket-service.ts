@@ -8,7 +8,7 @@ import { AppError, notFound } from "../errors.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { runTicketCommand, ruleViolation, snapshotOf, type ActorRef } from "./ticket-command.ts";
 import { writeSystemMessage } from "./system-message.ts";
-import { afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
+import { afterAccepted, afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
 import { ZMessageInput, ZTicketRef, type MessageInput } from "./ticket-inputs.ts";
 
 /** Staff actions on the ticket page (工单信息 → 操作). Each is one lifecycle-checked command. */
@@ -25,6 +25,7 @@ export function acceptTicket(db: Db, viewer: StaffViewer, input: z.infer<typeof 
     action: "staff.accept",
     actor: staffActor(viewer),
     patch: (t, _next, now) => ({ assigneeId: viewer.staffId, ...firstResponse(t, now) }),
+    effects: (tx, ticket) => afterAccepted(tx, ticket),
   });
 }
 

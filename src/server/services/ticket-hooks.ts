@@ -1,7 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import type { TicketForCommand } from "../db/repos/tickets.ts";
 import { forwardPublicMessageUpstream, reportFinalCloseUpstream } from "../upstream/forward.ts";
-import { notifyPartnerOfMessage } from "../partners/notify.ts";
+import { notifyPartnerAccepted, notifyPartnerOfMessage } from "../partners/notify.ts";
 
 /** A public conversation entry just written (member or staff), as peers need it. */
 export type PublicMessageEvent = {
@@ -25,4 +25,9 @@ export async function afterPublicMessage(tx: Tx, ticket: TicketForCommand, messa
 
 export async function afterFinalClose(tx: Tx, ticket: TicketForCommand): Promise<void> {
   if (ticket.upstream) await reportFinalCloseUpstream(tx, ticket);
+}
+
+/** A partner learns that our staff took its ticket (`ticket.accepted`). */
+export async function afterAccepted(tx: Tx, ticket: TicketForCommand): Promise<void> {
+  if (ticket.partnerId !== null) await notifyPartnerAccepted(tx, ticket);
 }
