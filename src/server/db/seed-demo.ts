@@ -92,6 +92,6 @@ export async function seedDemoData(db: Db): Promise<boolean> {
         },
       ],
     });
-  }, { timeout: 60_000, maxWait: 30_000 }); // scrypt hashing inside runs well past the 5 s default on a busy 2-core machine
+  });
   return true;
 }
