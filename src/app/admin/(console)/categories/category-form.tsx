@@ -37,7 +37,12 @@ export function CategoryForm({ initial, groups }: { initial: CategoryFormValues;
   const [submitToApi, setSubmitToApi] = useState(initial.submitToApi);
   const [enabled, setEnabled] = useState(initial.enabled);
   const [iconKey, setIconKey] = useState(initial.iconKey);
-  const done = { onSuccess: () => (router.push("/admin/categories"), router.refresh()) };
+  const done = {
+    onSuccess: () => {
+      router.push("/admin/categories");
+      router.refresh();
+    },
+  };
   const create = useMutation(trpc.categories.create.mutationOptions(done));
   const update = useMutation(trpc.categories.update.mutationOptions(done));
   const mutation = initial.id ? update : create;

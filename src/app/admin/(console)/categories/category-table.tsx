@@ -24,7 +24,13 @@ export function CategoryTable({ categories }: { categories: Row[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const options = { onSuccess: () => (setError(null), router.refresh()), onError: (e: { message: string }) => setError(e.message) };
+  const options = {
+    onSuccess: () => {
+      setError(null);
+      router.refresh();
+    },
+    onError: (e: { message: string }) => setError(e.message),
+  };
   const reorder = useMutation(trpc.categories.reorder.mutationOptions(options));
   const setEnabled = useMutation(trpc.categories.setEnabled.mutationOptions(options));
   const remove = useMutation(trpc.categories.delete.mutationOptions(options));
@@ -98,7 +104,7 @@ export function CategoryTable({ categories }: { categories: Row[] }) {
                 </td>
                 <td className={`${td} tabular-nums`}>{c.ticketCount}</td>
                 <td className={td}>
-                  <div className="flex flex-wrap gap-1">
+                  <div className="flex flex-wrap items-center gap-1">
                     <Link href={`/admin/categories/${c.id}`} className="rounded-md px-2 py-1 text-sm text-brand-600 hover:bg-brand-50">
                       {t("actions.edit")}
                     </Link>

@@ -18,7 +18,12 @@ export function IconField({ iconKey, iconUrl, onChange }: { iconKey: string | nu
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
 
-  useEffect(() => () => void (preview?.startsWith("blob:") && URL.revokeObjectURL(preview)), [preview]);
+  // A local preview holds the file in memory until revoked: release it when replaced or unmounted.
+  useEffect(() => {
+    return () => {
+      if (preview?.startsWith("blob:")) URL.revokeObjectURL(preview);
+    };
+  }, [preview]);
 
   async function upload(file: File) {
     setUploading(true);

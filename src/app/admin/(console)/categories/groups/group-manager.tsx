@@ -24,7 +24,14 @@ export function GroupManager({ groups }: { groups: Group[] }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: number; name: string } | null>(null);
-  const refresh = { onSuccess: () => (setError(null), setEditing(null), router.refresh()), onError: (e: { message: string }) => setError(e.message) };
+  const refresh = {
+    onSuccess: () => {
+      setError(null);
+      setEditing(null);
+      router.refresh();
+    },
+    onError: (e: { message: string }) => setError(e.message),
+  };
   const create = useMutation(trpc.categories.groups.create.mutationOptions({ onSuccess: () => router.refresh() }));
   const update = useMutation(trpc.categories.groups.update.mutationOptions(refresh));
   const reorder = useMutation(trpc.categories.groups.reorder.mutationOptions(refresh));
@@ -127,7 +134,7 @@ export function GroupManager({ groups }: { groups: Group[] }) {
                   <Badge tone={g.enabled ? "green" : "gray"}>{t(g.enabled ? "status.enabled" : "status.disabled")}</Badge>
                 </td>
                 <td className={td}>
-                  <div className="flex flex-wrap gap-1">
+                  <div className="flex flex-wrap items-center gap-1">
                     <Button variant="ghost" disabled={busy} onClick={() => setEditing({ id: g.id, name: g.name })}>
                       {t("groups.rename")}
                     </Button>
