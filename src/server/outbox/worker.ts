@@ -25,8 +25,10 @@ export type Worker = {
   stop(): Promise<void>;
 };
 
-export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<typeof WORKER_DEFAULTS> = {}): Worker {
-  const settings = { ...WORKER_DEFAULTS, ...options };
+export type WorkerSettings = { pollMs: number; syncEveryMs: number; maxRoundsPerTick: number };
+
+export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<WorkerSettings> = {}): Worker {
+  const settings: WorkerSettings = { ...WORKER_DEFAULTS, ...options };
   let lastSync = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -65,7 +67,7 @@ export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<typeof
 }
 
 /** Creates and starts the loop. */
-export function startWorker(db: Db, deps: UpstreamDeps, options: Partial<typeof WORKER_DEFAULTS> = {}): Worker {
+export function startWorker(db: Db, deps: UpstreamDeps, options: Partial<WorkerSettings> = {}): Worker {
   const worker = createWorker(db, deps, options);
   worker.start();
   return worker;
