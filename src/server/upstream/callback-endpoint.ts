@@ -21,9 +21,9 @@ export async function receiveUpstreamCallback(request: Request, connectionId: st
     });
     return Response.json(answer.body, { status: answer.status });
   } catch (e) {
-    // The database itself is unreachable: a 5xx tells the upstream to retry (§8), still without a stack trace.
+    // The database itself is unreachable: a 5xx (no protocol code, §8) tells the upstream to retry.
     logger.error({ connectionId, err: safeError(e) }, "upstream callback failed");
-    return Response.json({ error: { code: "unavailable", message: "temporarily unavailable, retry later" } }, { status: 503 });
+    return Response.json({}, { status: 503, headers: { "Retry-After": "30" } });
   }
 }
 
