@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, newTicket, setUpEscalation, type Fixture } from "@/test/escalation-fixture";
+import { admin, newTicket, setUpEscalation, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
 import { asStaff, asSuperAdmin } from "@/test/callers";
 import { acceptTicket, replyToTicket } from "@/server/services/staff-ticket-service";
 import { claimDueOutbox } from "@/server/db/repos/outbox";
@@ -11,8 +11,8 @@ import { deliverDueOutbox, LEASE_MS } from "./dispatcher";
 let f: Fixture;
 beforeAll(async () => {
   f = await setUpEscalation();
-});
-afterAll(() => f.close());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => f?.close());
 const db = () => f.t.prisma;
 const later = (ms: number) => () => new Date(Date.now() + ms);
 const rows = (ticketId: number) => db().outboxMessage.findMany({ where: { ticketId }, orderBy: { id: "asc" } });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PUBLIC_URL, admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture } from "@/test/escalation-fixture";
+import { PUBLIC_URL, admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
 import { acceptTicket } from "@/server/services/staff-ticket-service";
 import { POST } from "@/app/api/upstream/v1/callbacks/[connectionId]/route";
 import { createUpstreamClient } from "./client";
@@ -11,8 +11,8 @@ import { MAX_CALLBACK_BODY_BYTES, type CallbackEvent } from "./protocol";
 let f: Fixture;
 beforeAll(async () => {
   f = await setUpEscalation();
-});
-afterAll(() => f.close());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => f?.close());
 const db = () => f.t.prisma;
 
 async function escalatedTicket() {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture } from "@/test/escalation-fixture";
+import { admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
 import { asStaff } from "@/test/callers";
 import { acceptTicket, addInternalNote, closeTicket, replyToTicket } from "@/server/services/staff-ticket-service";
 import { authorLine } from "@/server/presenters/messages";
@@ -9,8 +9,8 @@ import { syncTicketNow } from "./sync";
 let f: Fixture;
 beforeAll(async () => {
   f = await setUpEscalation();
-});
-afterAll(() => f.close());
+}, SETUP_TIMEOUT_MS);
+afterAll(() => f?.close());
 
 const db = () => f.t.prisma;
 const outbox = (ticketId: number) => db().outboxMessage.findMany({ where: { ticketId }, orderBy: { id: "asc" } });

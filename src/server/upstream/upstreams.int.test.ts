@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, newTicket, setUpEscalation, type Fixture } from "@/test/escalation-fixture";
+import { admin, newTicket, setUpEscalation, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
 import { asStaff, asSuperAdmin } from "@/test/callers";
 import { UpstreamPeer } from "@/test/upstream-peer";
 import { acceptTicket } from "@/server/services/staff-ticket-service";
@@ -12,10 +12,10 @@ beforeAll(async () => {
   f = await setUpEscalation();
   second = new UpstreamPeer({ partnerId: "apayun-77", keyId: "key-9", secret: "apayun-secret-987654" });
   await second.start();
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(async () => {
-  await second.stop();
-  await f.close();
+  await second?.stop();
+  await f?.close();
 });
 const db = () => f.t.prisma;
 const input = (over: Record<string, unknown> = {}) => ({
