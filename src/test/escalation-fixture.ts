@@ -24,6 +24,8 @@ export type Fixture = {
   peer: UpstreamPeer;
   deps: UpstreamDeps;
   connectionId: number;
+  /** Where attachment bytes live for these tests (content-addressed, <sha256>). */
+  filesDir: string;
   /** A fresh worker instance, as after a process restart. */
   worker: () => Worker;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function setUpEscalation(): Promise<Fixture> {
     peer,
     deps,
     connectionId: connection.id,
+    filesDir: path.join(dataDir, "files"),
     worker,
     async close() {
       await peer.stop();

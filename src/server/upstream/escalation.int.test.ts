@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
 import { asStaff } from "@/test/callers";
@@ -88,6 +91,23 @@ describe(`escalation rules (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     await replyToTicket(db(), admin, { ticketId: ticket.id, body: "客户已补充材料。", attachmentIds: [] });
     await f.worker().tick();
     expect(f.peer.messages(f.peer.tickets.get(guid)!)).toHaveLength(4);
+  });
+
+  it("R3: a reply's files travel inline (by content hash); one missing from the store is named in the text instead", async () => {
+    const { ticket, guid } = await escalatedTicket();
+    const bytes = Buffer.from("安全组已放行 22 端口");
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    fs.mkdirSync(f.filesDir, { recursive: true });
+    fs.writeFileSync(path.join(f.filesDir, sha), bytes);
+    const file = (name: string, key: string) =>
+      db().attachment.create({ data: { storageKey: key, fileName: name, mimeType: "text/plain", size: bytes.length, ownerKey: "staff:1" } });
+    const present = await file("安全组.txt", sha);
+    const missing = await file("丢失.txt", "0".repeat(64));
+    await replyToTicket(db(), admin, { ticketId: ticket.id, body: "截图见附件", attachmentIds: [present.id, missing.id] });
+    await f.worker().tick();
+    const sent = f.peer.messages(f.peer.tickets.get(guid)!).at(-1)!;
+    expect(sent.body).toBe("截图见附件\n[附件未转发: 丢失.txt]");
+    expect(sent.attachments).toEqual([expect.objectContaining({ fileName: "安全组.txt", sha256: sha, size: bytes.length })]);
   });
 
   it("R4: a returned ticket is escalated again on the same link and GUID; after the upstream closes its side, escalation is refused for good and a late return reopens nothing", async () => {
