@@ -67,8 +67,8 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   const escalate = page.getByTestId("action-escalate");
   if ((await escalate.count()) > 0) await expect(escalate).toBeDisabled();
 
-  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByTestId("action-close").click();
+  await page.getByTestId("action-close-yes").click(); // the console asks once, inline (确定 / 取消)
   await expect.poll(() => p.tickets.get(guid)?.state, { timeout: 20_000 }).toBe("FINISHED");
   await openTicket(page);
   await expect(page.getByText("不可移交")).toBeVisible();
