@@ -41,28 +41,28 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   const guid = p.ticketByExternalId(String(TICKET))!.guid;
   await expect(async () => {
     await openTicket(page);
-    await expect(page.getByText(`[GUID: ${guid}]`)).toBeVisible({ timeout: 1000 });
+    await expect(page.getByText(`[GUID: ${guid}]`).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  await expect(page.getByText(/被客服\[超级管理员\]转移到远程技术客服/)).toBeVisible();
+  await expect(page.getByText(/被客服\[超级管理员\]转移到远程技术客服/).first()).toBeVisible();
 
   p.agentReply(guid, "已为您重启宿主机网络服务，请再试。");
   await flush(p);
   await openTicket(page);
-  await expect(page.getByText("已为您重启宿主机网络服务，请再试。")).toBeVisible();
-  await expect(page.getByText("云技术客服404907(ID: 404907)")).toBeVisible();
+  await expect(page.getByText("已为您重启宿主机网络服务，请再试。").first()).toBeVisible();
+  await expect(page.getByText("云技术客服404907(ID: 404907)", { exact: true }).first()).toBeVisible();
 
   p.agentReturn(guid, "请客户确认后再提交");
   await flush(p);
   await openTicket(page);
-  await expect(page.getByText(/被远程技术客服转移回合作商/)).toBeVisible();
+  await expect(page.getByText(/被远程技术客服转移回合作商/).first()).toBeVisible();
   await page.getByTestId("action-escalate").click();
   await expect.poll(() => p.tickets.get(guid)?.state, { timeout: 20_000 }).toBe("OPEN");
 
   p.agentClose(guid, "该业务已到期释放");
   await flush(p);
   await openTicket(page);
-  await expect(page.getByText("远程技术客服已关闭该工单，将不再接受该工单的转移请求。")).toBeVisible();
-  await expect(page.getByText("不可移交")).toBeVisible();
+  await expect(page.getByText("远程技术客服已关闭该工单，将不再接受该工单的转移请求。").first()).toBeVisible();
+  await expect(page.getByText("不可移交").first()).toBeVisible();
   // R4: no way to escalate any more — the button is gone or disabled.
   const escalate = page.getByTestId("action-escalate");
   if ((await escalate.count()) > 0) await expect(escalate).toBeDisabled();
@@ -71,14 +71,14 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   await page.getByTestId("action-close-yes").click(); // the console asks once, inline (确定 / 取消)
   await expect.poll(() => p.tickets.get(guid)?.state, { timeout: 20_000 }).toBe("FINISHED");
   await openTicket(page);
-  await expect(page.getByText("不可移交")).toBeVisible();
+  await expect(page.getByText("不可移交").first()).toBeVisible();
   await expect(page.getByTestId("action-sync")).toBeVisible();
 
   const member = await browser.newContext({ storageState: MEMBER_STATE });
   const portal = await member.newPage();
   await portal.goto(`/tickets/${TICKET}`);
-  await expect(portal.getByText(/您的工单于.*被客服关闭/)).toBeVisible();
-  await expect(portal.getByText("已为您重启宿主机网络服务，请再试。")).toBeVisible();
+  await expect(portal.getByText(/您的工单于.*被客服关闭/).first()).toBeVisible();
+  await expect(portal.getByText("已为您重启宿主机网络服务，请再试。").first()).toBeVisible();
   for (const staffOnly of [/转移到远程技术客服/, /远程技术客服已关闭该工单/, /转移回合作商/, /仅平台客服可见/]) {
     await expect(portal.getByText(staffOnly)).toHaveCount(0);
   }
