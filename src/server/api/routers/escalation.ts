@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { router, staffProcedure } from "../trpc.ts";
-import { notWiredYet } from "./pending.ts";
+import { getConfig } from "../../config.ts";
+import { upstreamDepsFromConfig } from "../../upstream/deps.ts";
+import { escalateTicket, getEscalationView } from "../../upstream/escalate.ts";
+import { syncTicketNow } from "../../upstream/sync.ts";
 
 const ZTicketAction = z.object({ ticketId: z.number().int().positive(), expectedVersion: z.number().int().nonnegative().optional() });
 
 export const escalationRouter = router({
-  /** 转移到云技术客服 */
-  escalate: staffProcedure.input(ZTicketAction).mutation(() => notWiredYet()),
-  /** 同步工单 */
-  sync: staffProcedure.input(ZTicketAction).mutation(() => notWiredYet()),
+  /** 转移到云技术客服: returns at once; the worker delivers (the page shows 转移中 until the GUID). */
+  escalate: staffProcedure.input(ZTicketAction).mutation(async ({ ctx, input }) => (await escalateTicket(ctx.db, ctx.viewer, input)).result),
+  /** 同步工单: pulls the upstream's messages and state now. */
+  sync: staffProcedure.input(ZTicketAction).mutation(({ ctx, input }) => syncTicketNow(ctx.db, upstreamDepsFromConfig(getConfig()), ctx.viewer, input)),
+  /** The escalation box of the ticket page (null when never escalated). */
+  status: staffProcedure.input(z.object({ ticketId: z.number().int().positive() })).query(({ ctx, input }) => getEscalationView(ctx.db, input.ticketId)),
 });

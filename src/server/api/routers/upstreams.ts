@@ -1,3 +1,23 @@
-import { router } from "../trpc.ts";
+import { z } from "zod";
+import { router, superAdminProcedure } from "../trpc.ts";
+import { getConfig } from "../../config.ts";
+import {
+  ZCreateConnectionInput,
+  ZUpdateConnectionInput,
+  createUpstreamConnection,
+  listUpstreamConnections,
+  testUpstreamConnection,
+  updateUpstreamConnection,
+} from "../../upstream/connections.ts";
+import { upstreamDepsFromConfig } from "../../upstream/deps.ts";
 
-export const upstreamsRouter = router({});
+const deps = () => upstreamDepsFromConfig(getConfig());
+
+/** 上级资源: the super admin's upstream connections. The secret is write-only. */
+export const upstreamsRouter = router({
+  list: superAdminProcedure.query(({ ctx }) => listUpstreamConnections(ctx.db, deps())),
+  create: superAdminProcedure.input(ZCreateConnectionInput).mutation(({ ctx, input }) => createUpstreamConnection(ctx.db, deps(), input)),
+  update: superAdminProcedure.input(ZUpdateConnectionInput).mutation(({ ctx, input }) => updateUpstreamConnection(ctx.db, deps(), input)),
+  /** 测试连接: a signed GET of the changed-tickets list with limit 1. */
+  test: superAdminProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) => testUpstreamConnection(ctx.db, deps(), input.id)),
+});

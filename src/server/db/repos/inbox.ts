@@ -1,0 +1,36 @@
+import type { Prisma } from "../generated/client.ts";
+import type { DbOrTx } from "../client.ts";
+
+// Callback inbox: one row per (source, eventId). Events learned through a sync are recorded here
+// too (an event's id equals its callback's eventId), so a callback and a sync never apply one
+// event twice.
+
+export function findInboxEvent(db: DbOrTx, source: string, eventId: string) {
+  return db.inboxEvent.findUnique({ where: { source_eventId: { source, eventId } }, select: { id: true, processedAt: true } });
+}
+
+export function insertInboxEvent(
+  db: DbOrTx,
+  event: { source: string; eventId: string; type: string; payload: unknown; processedAt?: Date | null; error?: string | null },
+) {
+  // Payloads are protocol JSON that zod already parsed.
+  return db.inboxEvent.create({ data: { ...event, payload: event.payload as Prisma.InputJsonValue }, select: { id: true } });
+}
+
+export function markInboxEvent(db: DbOrTx, id: number, data: { processedAt?: Date | null; error?: string | null }) {
+  return db.inboxEvent.update({ where: { id }, data, select: { id: true } });
+}
+
+/** Stored but not applied (the apply failed after the 2xx): retried by the worker. */
+export function listUnprocessedInboxEvents(db: DbOrTx, sourcePrefix: string, receivedAfter: Date, take: number) {
+  return db.inboxEvent.findMany({
+    where: { processedAt: null, source: { startsWith: sourcePrefix }, receivedAt: { gt: receivedAfter } },
+    orderBy: { id: "asc" },
+    take,
+    select: { id: true, source: true, eventId: true, type: true, payload: true },
+  });
+}
+
+export function countInboxEvents(db: DbOrTx, source: string) {
+  return db.inboxEvent.count({ where: { source } });
+}

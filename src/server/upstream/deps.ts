@@ -1,0 +1,40 @@
+// What the escalation services need from outside the database, passed in rather than imported so
+// tests run them against a real test peer with their own keys, and the worker with its own config.
+import type { AppConfig } from "../config.ts";
+import type { ConnectionWithSecret } from "../db/repos/upstream.ts";
+import { attachmentFilesIn, type AttachmentFiles } from "./attachment-files.ts";
+import { createUpstreamClient, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
+import { decryptSecret } from "./secret-box.ts";
+import { PROTOCOL_BASE_PATH } from "./protocol.ts";
+
+export type UpstreamDeps = {
+  /** Derives the key that seals connection secrets. */
+  authSecret: string;
+  /** Where upstreams call us back (advisory `callbackUrl` in a create). */
+  publicUrl: string;
+  files: AttachmentFiles;
+  createClient: (credentials: UpstreamCredentials) => UpstreamClient;
+};
+
+export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl" | "dataDir">): UpstreamDeps {
+  return {
+    authSecret: config.authSecret,
+    publicUrl: config.publicUrl,
+    files: attachmentFilesIn(config.dataDir),
+    createClient: (credentials) => createUpstreamClient(credentials),
+  };
+}
+
+export function clientForConnection(deps: UpstreamDeps, connection: Pick<ConnectionWithSecret, "baseUrl" | "partnerId" | "keyId" | "secretEncrypted">): UpstreamClient {
+  return deps.createClient({
+    baseUrl: connection.baseUrl,
+    partnerId: connection.partnerId,
+    keyId: connection.keyId,
+    secret: decryptSecret(deps.authSecret, connection.secretEncrypted),
+  });
+}
+
+/** The URL an upstream registers for our callbacks; it names the connection (partner ids may collide). */
+export function callbackPath(connectionId: number): string {
+  return `${PROTOCOL_BASE_PATH}/callbacks/${connectionId}`;
+}

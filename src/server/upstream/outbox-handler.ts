@@ -1,0 +1,176 @@
+// Delivers one UPSTREAM_REQUEST outbox entry: builds the request from the database, sends it
+// signed, applies the answer (the create's GUID = upstream.ack), and says whether to retry (§8).
+import type { Db } from "../db/client.ts";
+import { inTransaction } from "../db/transaction.ts";
+import { enqueueOutbox } from "../db/repos/tickets.ts";
+import { hasPendingOutbox } from "../db/repos/outbox.ts";
+import {
+  findConnectionWithSecret,
+  findLinkByTicket,
+  findMessagesForUpstream,
+  findStaffNames,
+  findTicketForUpstream,
+  recordConnectionStatus,
+  updateLink,
+  type ConnectionWithSecret,
+  type LinkWithConnection,
+} from "../db/repos/upstream.ts";
+import { logger } from "../logger.ts";
+import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
+import { reconcileUpstreamState, recordGuid } from "./apply.ts";
+import { UpstreamCallError, type UpstreamClient } from "./client.ts";
+import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
+import { toUpstreamMessages } from "./outbound-messages.ts";
+import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
+import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "./protocol.ts";
+import { retryOnContention } from "./retry.ts";
+import { syncLink } from "./sync.ts";
+
+const dead = (error: string): DeliveryOutcome => ({ ok: false, retryable: false, error });
+
+/** The create has not been answered yet; requests that need the GUID wait their turn. */
+class NoGuidYet extends Error {}
+
+type Context = { db: Db; deps: UpstreamDeps; row: OutboxRow & { ticketId: number }; connection: ConnectionWithSecret; link: LinkWithConnection; client: UpstreamClient };
+
+export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: OutboxRow): Promise<DeliveryOutcome> {
+  if (row.connectionId === null || row.ticketId === null) return dead("outbox entry without connection or ticket");
+  const [connection, link] = await Promise.all([findConnectionWithSecret(db, row.connectionId), findLinkByTicket(db, row.ticketId)]);
+  if (!connection) return dead("the upstream connection no longer exists");
+  if (!link) return dead("the ticket has no upstream link");
+  let client: UpstreamClient;
+  try {
+    client = clientForConnection(deps, connection);
+  } catch {
+    return dead("the connection's secret cannot be decrypted (was AUTH_SECRET changed?); enter the secret again");
+  }
+  const ctx: Context = { db, deps, row: { ...row, ticketId: row.ticketId }, connection, link, client };
+  try {
+    switch (row.type) {
+      case "ticket.create":
+        await deliverCreate(ctx);
+        break;
+      case "message.create":
+        await deliverMessage(ctx);
+        break;
+      case "ticket.escalate":
+        await deliverStateRequest(ctx, "escalate");
+        break;
+      case "ticket.close":
+        await deliverStateRequest(ctx, "close");
+        break;
+      default:
+        return dead(`unknown upstream request type ${row.type}`);
+    }
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof NoGuidYet) return { ok: false, retryable: true, error: "waiting for the upstream to acknowledge the escalation (no GUID yet)" };
+    if (e instanceof UpstreamCallError) return onCallError(ctx, e);
+    throw e;
+  }
+}
+
+async function deliverCreate(ctx: Context) {
+  const { db, deps, row, link } = ctx;
+  const { messageIds } = ZCreatePayload.parse(row.payload);
+  const ticket = await findTicketForUpstream(db, row.ticketId);
+  if (!ticket || ticket.category.type === "NORMAL") throw new UpstreamCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
+  const history = await buildMessages(ctx, messageIds);
+  const request: CreateUpstreamTicketRequest = {
+    externalId: String(ticket.id),
+    type: ticket.category.type,
+    title: ticket.title,
+    messages: [],
+    member: {
+      id: String(ticket.memberId ?? "-"),
+      ...(ticket.contactPhone ? { phone: ticket.contactPhone } : {}),
+      ...(ticket.contactQq ? { qq: ticket.contactQq } : {}),
+    },
+    ...(ticket.businessId
+      ? { business: { id: ticket.businessId, ...(ticket.businessIp ? { ip: ticket.businessIp } : {}), ...(ticket.businessType ? { type: ticket.businessType } : {}) } }
+      : {}),
+    callbackUrl: deps.publicUrl + callbackPath(link.connectionId),
+  };
+  // §6.1: the oldest messages that fit in 8 MiB go with the create, the rest follow as messages.
+  const overflow: number[] = [];
+  request.messages = history.map((h) => h.message);
+  while (request.messages.length > 1 && Buffer.byteLength(JSON.stringify(request)) > MAX_BODY_BYTES) {
+    request.messages.pop();
+  }
+  const sent = new Set(request.messages.map((m) => m.externalMessageId));
+  for (const h of history) if (!sent.has(h.message.externalMessageId) && !overflow.includes(h.messageId)) overflow.push(h.messageId);
+  if (request.messages.length === 0) {
+    // Every ticket starts with the member's words; should they be gone, the title still says what it is about.
+    request.messages = [{ externalMessageId: `ticket-${ticket.id}`, author: { role: "member", name: "客户" }, body: ticket.title }];
+  }
+
+  const answer = await ctx.client.createTicket(request);
+  await retryOnContention(() =>
+    inTransaction(db, async (tx) => {
+      const fresh = (await findLinkByTicket(tx, row.ticketId)) ?? link;
+      await recordGuid(tx, fresh, answer.ticket.guid, answer.ticket.state);
+      // A repeated create answers the ticket as it is now (it may have been returned or closed meanwhile).
+      await reconcileUpstreamState(tx, fresh, answer.ticket.state);
+      for (const messageId of overflow) {
+        await enqueueOutbox(tx, {
+          kind: "UPSTREAM_REQUEST",
+          type: "message.create",
+          connectionId: link.connectionId,
+          ticketId: row.ticketId,
+          orderingKey: upstreamOrderingKey(link.connectionId, row.ticketId),
+          payload: { messageId },
+        });
+      }
+    }),
+  );
+}
+
+async function deliverMessage(ctx: Context) {
+  const { messageId } = ZMessagePayload.parse(ctx.row.payload);
+  const guid = await requireGuid(ctx);
+  const parts = await buildMessages(ctx, [messageId]);
+  if (parts.length === 0) throw new UpstreamCallError("the message is not a public reply (never forwarded)", null, null, false);
+  // Each part is idempotent on its externalMessageId, so a retry after a partial success is safe.
+  for (const part of parts) await ctx.client.postMessage(guid, part.message);
+}
+
+async function deliverStateRequest(ctx: Context, which: "escalate" | "close") {
+  const guid = await requireGuid(ctx);
+  const answer = which === "escalate" ? await ctx.client.escalate(guid, {}) : await ctx.client.close(guid, {});
+  await updateLink(ctx.db, ctx.link.id, { state: answer.state });
+}
+
+async function requireGuid(ctx: Context): Promise<string> {
+  if (ctx.link.guid) return ctx.link.guid;
+  if (await hasPendingOutbox(ctx.db, ctx.row.ticketId, "ticket.create")) throw new NoGuidYet();
+  throw new UpstreamCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
+}
+
+async function buildMessages(ctx: Context, ids: number[]): Promise<{ messageId: number; message: NewUpstreamMessage }[]> {
+  const rows = await findMessagesForUpstream(ctx.db, ctx.row.ticketId, ids);
+  const staffIds = [...new Set(rows.map((r) => r.staffId).filter((id): id is number => id !== null))];
+  const staffNames = new Map((await findStaffNames(ctx.db, staffIds)).map((s) => [s.id, s.displayName]));
+  const out: { messageId: number; message: NewUpstreamMessage }[] = [];
+  for (const row of rows) {
+    const parts = await toUpstreamMessages(row, staffNames, ctx.deps.files);
+    for (const message of parts.messages) out.push({ messageId: row.id, message });
+    if (parts.skippedFiles > 0) logger.warn({ ticketId: ctx.row.ticketId, messageId: row.id, skipped: parts.skippedFiles }, "attachments not forwarded upstream");
+  }
+  return out;
+}
+
+/** §8: what each failure means for this entry, the ticket and the connection. */
+async function onCallError(ctx: Context, e: UpstreamCallError): Promise<DeliveryOutcome> {
+  const { db, connection } = ctx;
+  if (e.status === 410 || e.code === "partner_disabled") {
+    // 410: the partnership is gone — pause the connection so nothing else is sent into the void.
+    await recordConnectionStatus(db, connection.id, { lastError: `${new Date().toISOString()} ${e.message}`, ...(e.status === 410 ? { enabled: false } : {}) });
+    return dead(e.message);
+  }
+  if (e.code === "upstream_closed" || e.code === "ticket_finished") {
+    // Final, not retried: the upstream's state moved under us; learn it now rather than at the next round.
+    await syncLink(db, ctx.client, { ticketId: ctx.row.ticketId }).catch(() => null);
+    return dead(`${e.message} (the ticket was synced)`);
+  }
+  return { ok: false, retryable: e.retryable, error: e.message, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
+}
