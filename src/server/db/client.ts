@@ -22,6 +22,15 @@ export type Database = {
   close(): Promise<void>;
 };
 
+/**
+ * The root clients this process opened. A transaction client looks like a root one (it even has a
+ * `$transaction` that throws), so "am I inside a transaction?" is answered by identity instead.
+ */
+const rootClients = new WeakSet<object>();
+export function isRootClient(db: DbOrTx): db is Db {
+  return rootClients.has(db);
+}
+
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../../prisma/migrations",
@@ -53,6 +62,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  rootClients.add(prisma);
   return {
     prisma,
     kind: "pglite",
@@ -67,6 +77,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 function openPostgres(url: string): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  rootClients.add(prisma);
   return {
     prisma,
     kind: "postgres",

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../db/client.ts";
+import { isRootClient, type Db, type Tx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
 import {
   findTicketForCommand,
@@ -96,5 +96,5 @@ export async function runTicketCommand<T = void>(db: Db | Tx, command: TicketCom
     return { ticketId: ticket.id, next, noop: decision.noop, result };
   };
   // Inside a caller's transaction (e.g. applying an inbox event) run in it; else open one.
-  return "$transaction" in db ? inTransaction(db as Db, work) : work(db as Tx);
+  return isRootClient(db) ? inTransaction(db, work) : work(db);
 }

@@ -2,7 +2,9 @@
 // tests run them against a real test peer with their own keys, and the worker with its own config.
 import type { AppConfig } from "../config.ts";
 import type { ConnectionWithSecret } from "../db/repos/upstream.ts";
-import { attachmentFilesIn, type AttachmentFiles } from "./attachment-files.ts";
+import path from "node:path";
+import type { BlobStore } from "../storage/blob-store.ts";
+import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
 import { createUpstreamClient, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
 import { decryptSecret } from "./secret-box.ts";
 import { PROTOCOL_BASE_PATH } from "./protocol.ts";
@@ -12,7 +14,8 @@ export type UpstreamDeps = {
   authSecret: string;
   /** Where upstreams call us back (advisory `callbackUrl` in a create). */
   publicUrl: string;
-  files: AttachmentFiles;
+  /** The same content-addressed store uploads go to. */
+  files: BlobStore;
   createClient: (credentials: UpstreamCredentials) => UpstreamClient;
 };
 
@@ -20,7 +23,7 @@ export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "p
   return {
     authSecret: config.authSecret,
     publicUrl: config.publicUrl,
-    files: attachmentFilesIn(config.dataDir),
+    files: new LocalDiskBlobStore(path.join(config.dataDir, "files")),
     createClient: (credentials) => createUpstreamClient(credentials),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { LocalDiskBlobStore } from "@/server/storage/local-disk-store";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,8 +98,7 @@ describe(`escalation rules (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     const { ticket, guid } = await escalatedTicket();
     const bytes = Buffer.from("安全组已放行 22 端口");
     const sha = createHash("sha256").update(bytes).digest("hex");
-    fs.mkdirSync(f.filesDir, { recursive: true });
-    fs.writeFileSync(path.join(f.filesDir, sha), bytes);
+    expect(await new LocalDiskBlobStore(f.filesDir).put(bytes)).toBe(sha);
     const file = (name: string, key: string) =>
       db().attachment.create({ data: { storageKey: key, fileName: name, mimeType: "text/plain", size: bytes.length, ownerKey: "staff:1" } });
     const present = await file("安全组.txt", sha);

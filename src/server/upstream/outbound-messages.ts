@@ -2,7 +2,7 @@
 // 2 MiB per message; we allow more, so extra files travel in continuation parts `msg-<id>-2` …,
 // and a file too large (or gone from the store) is named in the text instead of silently lost.
 import type { MessageForUpstream } from "../db/repos/upstream.ts";
-import type { AttachmentFiles } from "./attachment-files.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
 import { externalMessageId } from "./outbox-types.ts";
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type InlineAttachment, type NewUpstreamMessage } from "./protocol.ts";
 
@@ -12,7 +12,7 @@ const MEMBER_NAME = "客户";
 export async function toUpstreamMessages(
   row: MessageForUpstream,
   staffNames: Map<number, string>,
-  files: AttachmentFiles,
+  files: BlobStore,
 ): Promise<{ messages: NewUpstreamMessage[]; skippedFiles: number }> {
   const author =
     row.authorKind === "STAFF"
@@ -21,9 +21,9 @@ export async function toUpstreamMessages(
   const inline: InlineAttachment[] = [];
   const skipped: string[] = [];
   for (const file of row.attachments) {
-    const bytes = file.size <= MAX_ATTACHMENT_BYTES ? await files.read(file.storageKey) : null;
+    const bytes = file.size <= MAX_ATTACHMENT_BYTES ? await files.get(file.storageKey) : null;
     if (bytes && bytes.length <= MAX_ATTACHMENT_BYTES) {
-      inline.push({ fileName: file.fileName, mimeType: file.mimeType, content: bytes.toString("base64") });
+      inline.push({ fileName: file.fileName, mimeType: file.mimeType, content: Buffer.from(bytes).toString("base64") });
     } else {
       skipped.push(file.fileName);
     }

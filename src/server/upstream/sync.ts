@@ -23,7 +23,6 @@ import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";
 import type { GetUpstreamTicketResponse, UpstreamTicketState } from "./protocol.ts";
 import { retryOnContention } from "./retry.ts";
-import { joinTx } from "./join-tx.ts";
 
 /** Enough for 10 000 items on one ticket; a longer history continues on the next sync. */
 const MAX_TICKET_PAGES = 20;
@@ -81,7 +80,7 @@ export async function syncLink(db: Db, client: UpstreamClient, linkId: { ticketI
 export async function syncTicketNow(db: Db, deps: UpstreamDeps, viewer: StaffViewer, input: { ticketId: number; expectedVersion?: number }) {
   const link = await findLinkByTicket(db, input.ticketId);
   const command = (tx: Tx, work: (tx: Tx) => Promise<SyncSummary>) =>
-    runTicketCommand(joinTx(tx), {
+    runTicketCommand(tx, {
       ticketId: input.ticketId,
       expectedVersion: input.expectedVersion,
       action: "staff.sync",
