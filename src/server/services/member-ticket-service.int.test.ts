@@ -39,6 +39,17 @@ function upload(memberId = 1100001, fileName = "screenshot.png", mimeType = "ima
   });
 }
 
+/** What escalation (another feature) leaves behind: the link to the upstream and the state. */
+async function escalate(ticketId: number) {
+  const connection = await t.prisma.upstreamConnection.upsert({
+    where: { name: "小鸟云" },
+    update: {},
+    create: { name: "小鸟云", baseUrl: "http://127.0.0.1:1", partnerId: "p", keyId: "k", secretEncrypted: "x" },
+  });
+  await t.prisma.upstreamLink.create({ data: { ticketId, connectionId: connection.id, guid: `G${ticketId}` } });
+  await t.prisma.ticket.update({ where: { id: ticketId }, data: { escalation: "ESCALATED", assigneeId: 1 } });
+}
+
 const base = { title: "服务器无法远程连接", body: "第一行\n第二行 <b>不是HTML</b>", contactPhone: "13800138000", contactQq: "10001" };
 const counts = async () => ({
   tickets: await t.prisma.ticket.count(),
@@ -180,11 +191,7 @@ describe(`member ticket commands (${process.env.TEST_DATABASE_URL ? "postgres" :
     expect((await t.prisma.attachment.findUniqueOrThrow({ where: { id: file.id } })).messageId).toBe(result.messageId);
     expect(vi.mocked(forwardPublicMessageUpstream)).not.toHaveBeenCalled();
 
-    const connection = await t.prisma.upstreamConnection.create({
-      data: { name: "小鸟云", baseUrl: "http://127.0.0.1:1", partnerId: "p", keyId: "k", secretEncrypted: "x" },
-    });
-    await t.prisma.upstreamLink.create({ data: { ticketId, connectionId: connection.id, guid: "1556285580167838" } });
-    await t.prisma.ticket.update({ where: { id: ticketId }, data: { escalation: "ESCALATED", assigneeId: 1 } });
+    await escalate(ticketId);
     await zhang().portal.reply({ ticketId, body: "转上级后的补充" });
     expect(vi.mocked(forwardPublicMessageUpstream)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(forwardPublicMessageUpstream).mock.calls[0]![2]).toMatchObject({ authorKind: "MEMBER", authorName: "张三", body: "转上级后的补充" });
@@ -192,7 +199,7 @@ describe(`member ticket commands (${process.env.TEST_DATABASE_URL ? "postgres" :
 
   it("R5: the member closes an open ticket (public 客户关闭 message, 结束时间, close hook) but not while it is escalated; no reply after 已完成", async () => {
     const { ticketId } = await zhang().portal.create({ ...base, categoryId: cat["业务资源问题"]! });
-    await t.prisma.ticket.update({ where: { id: ticketId }, data: { escalation: "ESCALATED", assigneeId: 1 } });
+    await escalate(ticketId);
     await expect(zhang().portal.close({ ticketId })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: "工单正在由云技术客服处理，只能由客服关闭",
