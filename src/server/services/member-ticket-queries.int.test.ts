@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
@@ -6,6 +6,12 @@ import { inTransaction } from "../db/transaction.ts";
 import { findMyAttachment } from "./member-ticket-queries.ts";
 import { replyToTicket } from "./staff-ticket-service.ts";
 import { writeSystemMessage } from "./system-message.ts";
+
+// No test here signs in: a cheap stand-in for scrypt keeps the demo seed's transaction short on a busy machine.
+vi.mock("../auth/password.ts", () => ({
+  hashPassword: async (pw: string) => `plain$${pw}`,
+  verifyPassword: async (pw: string, stored: string) => stored === `plain$${pw}`,
+}));
 
 let t: TestDatabase;
 const admin = { kind: "staff", staffId: 1, name: "超级管理员", role: "SUPER_ADMIN" } as const;

@@ -6,6 +6,12 @@ import { forwardPublicMessageUpstream, reportFinalCloseUpstream } from "../upstr
 import { newTicketLimiter, replyLimiter } from "./member-rate-limits.ts";
 import { closeTicket, replyToTicket } from "./staff-ticket-service.ts";
 
+// No test here signs in: a cheap stand-in for scrypt keeps the demo seed's transaction short on a busy machine.
+vi.mock("../auth/password.ts", () => ({
+  hashPassword: async (pw: string) => `plain$${pw}`,
+  verifyPassword: async (pw: string, stored: string) => stored === `plain$${pw}`,
+}));
+
 // The hooks' upstream side belongs to the escalation feature; here we only check it is called.
 vi.mock("../upstream/forward.ts", () => ({
   forwardPublicMessageUpstream: vi.fn(async () => {}),
