@@ -39,7 +39,7 @@ export async function bootstrapOrExit(): Promise<void> {
   try {
     await bootstrap();
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = (e instanceof Error ? e.message : String(e)).trim().split("\n").filter(Boolean).at(-1) ?? "unknown error";
     console.error(message.startsWith("relaydesk:") ? message : `relaydesk: start-up failed: ${message}`);
     if (process.env.DEBUG) console.error(e);
     process.exit(1);

@@ -18,18 +18,24 @@ export const DEMO_ACCOUNTS = {
 export async function seedDemoData(db: Db): Promise<boolean> {
   if ((await db.staff.count()) > 0) return false;
   const a = DEMO_ACCOUNTS;
+  // scrypt is slow on purpose: hash before the transaction so it stays short.
+  const [adminHash, staffHash, memberHash] = await Promise.all([
+    hashPassword(a.superAdmin.password),
+    hashPassword(a.staff.password),
+    hashPassword(a.member.password),
+  ]);
   await db.$transaction(async (tx) => {
     const admin = await tx.staff.create({
-      data: { loginName: a.superAdmin.login, displayName: a.superAdmin.name, role: "SUPER_ADMIN", passwordHash: await hashPassword(a.superAdmin.password) },
+      data: { loginName: a.superAdmin.login, displayName: a.superAdmin.name, role: "SUPER_ADMIN", passwordHash: adminHash },
     });
     await tx.staff.create({
-      data: { loginName: a.staff.login, displayName: a.staff.name, role: "STAFF", passwordHash: await hashPassword(a.staff.password) },
+      data: { loginName: a.staff.login, displayName: a.staff.name, role: "STAFF", passwordHash: staffHash },
     });
     const member = await tx.member.create({
-      data: { name: a.member.name, email: a.member.email, phone: "13800138000", qq: "10001", passwordHash: await hashPassword(a.member.password) },
+      data: { name: a.member.name, email: a.member.email, phone: "13800138000", qq: "10001", passwordHash: memberHash },
     });
     await tx.member.create({
-      data: { name: a.otherMember.name, email: a.otherMember.email, phone: "13900139000", qq: "10002", passwordHash: await hashPassword(a.otherMember.password) },
+      data: { name: a.otherMember.name, email: a.otherMember.email, phone: "13900139000", qq: "10002", passwordHash: memberHash },
     });
     await tx.memberService.create({ data: { memberId: member.id, businessId: "VPS-10086", ip: "103.45.67.89", type: "云服务器" } });
     await tx.memberService.create({ data: { memberId: member.id, businessId: "VPS-10087", ip: "103.45.67.90", type: "云服务器" } });
@@ -92,6 +98,6 @@ export async function seedDemoData(db: Db): Promise<boolean> {
         },
       ],
     });
-  });
+  }, { timeout: 30_000 });
   return true;
 }

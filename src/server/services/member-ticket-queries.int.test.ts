@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { inTransaction } from "../db/transaction.ts";
-import { findMyAttachment } from "./member-ticket-queries.ts";
+import { authorizeAttachmentDownload } from "./file-service.ts";
 import { replyToTicket } from "./staff-ticket-service.ts";
 import { writeSystemMessage } from "./system-message.ts";
 
@@ -80,9 +80,9 @@ describe(`member portal reads (${process.env.TEST_DATABASE_URL ? "postgres" : "p
     });
     await expect(li().portal.create({ categoryId: generalId, title: "借用附件", body: "x", attachmentIds: [pending.id] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect((await li().account.profile()).id).toBe(1100002);
-    expect(JSON.stringify(await li().portal.newTicketOptions())).not.toContain("备案需要什么");
+    expect(JSON.stringify(await li().categories.listForNewTicket())).not.toContain("备案需要什么");
     // Downloads: the file route's check.
-    await expect(findMyAttachment(t.prisma, { kind: "member", memberId: 1100002, name: "李四" }, mine.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(authorizeAttachmentDownload(t.prisma, { kind: "member", memberId: 1100002, name: "李四" }, mine.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     const after = await t.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { _count: { select: { messages: true } } } });
     expect(after.version).toBe(before.version);
@@ -109,8 +109,8 @@ describe(`member portal reads (${process.env.TEST_DATABASE_URL ? "postgres" : "p
     expect(view.messages[0]!.body).toBe("备案需要什么？\n第二行");
     // Downloads: own public file and own pending upload yes; staff-only file no.
     const viewer = { kind: "member", memberId: 1100001, name: "张三" } as const;
-    await expect(findMyAttachment(t.prisma, viewer, mine.id)).resolves.toMatchObject({ id: mine.id });
-    await expect(findMyAttachment(t.prisma, viewer, secret.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(authorizeAttachmentDownload(t.prisma, viewer, mine.id)).resolves.toMatchObject({ id: mine.id });
+    await expect(authorizeAttachmentDownload(t.prisma, viewer, secret.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     // The member may not close while the upstream holds it; reply stays open.
     expect(view.can).toEqual({ reply: true, close: false, rate: false });
   });
@@ -189,7 +189,7 @@ describe(`member portal reads (${process.env.TEST_DATABASE_URL ? "postgres" : "p
   it("提交工单 options: enabled groups and categories only, in sort order, with the picker's fields", async () => {
     const finance = await t.prisma.category.findFirstOrThrow({ where: { name: "财务与发票" } });
     await t.prisma.category.update({ where: { id: finance.id }, data: { enabled: false } });
-    const { groups } = await zhang().portal.newTicketOptions();
+    const { groups } = await zhang().categories.listForNewTicket();
     expect(groups.map((g) => [g.name, g.categories.map((c) => c.name)])).toEqual([
       ["技术支持", ["业务资源问题", "使用咨询"]],
       ["商务与备案", ["备案类问题", "商标类问题"]],

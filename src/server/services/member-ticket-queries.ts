@@ -1,10 +1,8 @@
 import type { Db } from "../db/client.ts";
 import {
-  findAttachmentVisibleToMember,
   findMemberTicketDetail,
   findStaffNames,
   listMemberTicketPage,
-  listOpenCategoryGroups,
   markTicketReadByMember,
   type MemberTicketDetailRow,
 } from "../db/repos/portal-tickets.ts";
@@ -17,28 +15,6 @@ import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
 import type { Locale } from "@/i18n/messages";
 
 /** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
-
-/**
- * The 提交工单 picker, in the shape of the categories feature's `categories.listForNewTicket`
- * so the page switches over at merge without changes. TODO(merge): delegate to that.
- */
-export async function getNewTicketOptions(db: Db) {
-  const groups = await listOpenCategoryGroups(db);
-  return {
-    groups: groups.map((g) => ({
-      id: g.id,
-      name: g.name,
-      categories: g.categories.map((c) => ({
-        id: c.id,
-        name: c.name,
-        description: c.description,
-        type: c.type,
-        iconUrl: c.iconKey ? `/api/files/icons/${c.iconKey}` : null,
-        isBusinessTech: c.type === "BUSINESS_TECH",
-      })),
-    })),
-  };
-}
 
 // The cursor is the last row's sort key; opaque to the client so the encoding may change.
 const encodeCursor = (row: { updatedAt: Date; id: number }) => `${row.updatedAt.getTime()}.${row.id}`;
@@ -124,9 +100,3 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
 }
 export type MemberTicketView = Awaited<ReturnType<typeof openMyTicket>>;
 
-/** R7 for downloads: for the file route, which must answer 404 when this throws. */
-export async function findMyAttachment(db: Db, viewer: MemberViewer, attachmentId: number) {
-  const attachment = await findAttachmentVisibleToMember(db, viewer.memberId, attachmentId);
-  if (!attachment) throw notFound("attachment");
-  return attachment;
-}

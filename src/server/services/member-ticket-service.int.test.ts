@@ -113,7 +113,7 @@ describe(`member ticket commands (${process.env.TEST_DATABASE_URL ? "postgres" :
     const before = await counts();
     await expect(zhang().portal.create({ ...base, categoryId: trademark })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
-      message: "该分类已停用，不能提交新工单",
+      message: "该工单分类已禁用，不能提交新工单",
     });
     await t.prisma.category.update({ where: { id: trademark }, data: { enabled: true } });
     const group = await t.prisma.categoryGroup.findFirstOrThrow({ where: { categories: { some: { id: trademark } } } });

@@ -7,7 +7,7 @@ import {
   findMemberServiceByBusinessId,
   insertMemberTicket,
 } from "../db/repos/portal-tickets.ts";
-import { canReceiveNewTickets } from "../domain/category-rules.ts";
+import { assertCategoryOpenForNewTickets } from "./category-service.ts";
 import { AppError, notFound } from "../errors.ts";
 import type { MemberViewer } from "../viewer.ts";
 import { runTicketCommand, type ActorRef } from "./ticket-command.ts";
@@ -54,12 +54,9 @@ async function resolveBusiness(tx: Tx, viewer: MemberViewer, input: CreateTicket
 export async function createMemberTicket(db: Db, viewer: MemberViewer, input: CreateTicketInput) {
   takeMemberAllowance("tickets", viewer.memberId);
   return inTransaction(db, async (tx) => {
+    await assertCategoryOpenForNewTickets(tx, input.categoryId); // R10
     const category = await findCategoryForNewTicket(tx, input.categoryId);
     if (!category) throw notFound("category");
-    // R10. TODO(merge): replace with the categories feature's assertCategoryOpenForNewTickets.
-    if (!canReceiveNewTickets(category) || !category.group.enabled) {
-      throw new AppError("RULE_VIOLATION", "portal.errors.categoryDisabled", { rule: "R10" });
-    }
     const business = category.type === "BUSINESS_TECH" ? await resolveBusiness(tx, viewer, input) : NO_BUSINESS;
     const now = new Date();
     const ticket = await insertMemberTicket(tx, {

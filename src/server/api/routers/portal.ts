@@ -7,12 +7,11 @@ import {
   ZRateTicketInput,
 } from "../../services/member-ticket-inputs.ts";
 import { closeAsMember, createMemberTicket, rateTicket, replyAsMember } from "../../services/member-ticket-service.ts";
-import { getNewTicketOptions, listMyTickets, openMyTicket } from "../../services/member-ticket-queries.ts";
+import { listMyTickets, openMyTicket } from "../../services/member-ticket-queries.ts";
 
 /** The member's tickets (会员中心). Every procedure is scoped to the calling member. */
 export const portalRouter = router({
   /** Temporary twin of `categories.listForNewTicket` (same output); removed when that merges. */
-  newTicketOptions: memberProcedure.query(({ ctx }) => getNewTicketOptions(ctx.db)),
   list: memberProcedure.input(ZMemberTicketListInput).query(({ ctx, input }) => listMyTickets(ctx.db, ctx.viewer, input)),
   ticket: memberProcedure
     .input(ZMemberTicketRef.pick({ ticketId: true }))

@@ -8,23 +8,6 @@ import type { DbOrTx } from "../client.ts";
  * never loaded, so no later code can leak it.
  */
 
-/** Enabled groups with their enabled categories, in sort order (the 提交工单 picker). */
-export function listOpenCategoryGroups(db: DbOrTx) {
-  return db.categoryGroup.findMany({
-    where: { enabled: true, categories: { some: { enabled: true } } },
-    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      name: true,
-      categories: {
-        where: { enabled: true },
-        orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
-        select: { id: true, name: true, description: true, type: true, iconKey: true },
-      },
-    },
-  });
-}
-
 /** The category a new ticket names, with what R10 needs (its own and its group's switch). */
 export function findCategoryForNewTicket(db: DbOrTx, id: number) {
   return db.category.findUnique({
@@ -178,19 +161,3 @@ export async function markTicketReadByMember(db: DbOrTx, memberId: number, ticke
   await db.ticket.updateMany({ where: { id: ticketId, memberId }, data: { memberReadAt: at } });
 }
 
-/**
- * An attachment the member may download: on a PUBLIC entry of one of their tickets, or their own
- * upload not yet sent. Anything else (another member's, a staff-only note's) is null.
- */
-export function findAttachmentVisibleToMember(db: DbOrTx, memberId: number, attachmentId: number) {
-  return db.attachment.findFirst({
-    where: {
-      id: attachmentId,
-      OR: [
-        { message: { visibility: "PUBLIC", ticket: { memberId } } },
-        { messageId: null, ownerKey: `member:${memberId}` },
-      ],
-    },
-    select: { ...publicAttachmentSelect, storageKey: true },
-  });
-}

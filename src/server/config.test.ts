@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-config-"));
+
+describe("configuration", () => {
+  it("the embedded demo needs no settings and keeps a generated secret in its data folder", () => {
+    const dir = tmp();
+    const a = loadConfig({ RELAYDESK_DATA_DIR: dir });
+    const b = loadConfig({ RELAYDESK_DATA_DIR: dir });
+    expect(a.database).toEqual({ kind: "pglite", dataDir: path.join(dir, "pglite") });
+    expect(a.authSecret).toHaveLength(64);
+    expect(b.authSecret).toBe(a.authSecret);
+    expect(a.demoData).toBe(true);
+    expect(a.publicUrl).toBe("http://localhost:3000");
+  });
+
+  it("PostgreSQL without AUTH_SECRET stops the start with one clear line", () => {
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://x@localhost/db" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://x@localhost/db" })).toThrow(/^relaydesk: setting AUTH_SECRET is required/);
+  });
+
+  it("a wrong value names the setting", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^relaydesk: setting PORT /);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^relaydesk: setting DATABASE_URL must start with postgresql:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32/);
+  });
+
+  it("PostgreSQL with a secret: no demo data unless asked, worker in-process unless turned off", () => {
+    const c = loadConfig({ DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "s".repeat(40), RELAYDESK_WORKER: "off" });
+    expect(c.database).toEqual({ kind: "postgres", url: "postgresql://x@h/d" });
+    expect(c.demoData).toBe(false);
+    expect(c.inProcessWorker).toBe(false);
+  });
+});
