@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
