@@ -151,9 +151,9 @@ describe(`outbox delivery (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     const entry = await enqueueOutbox(db(), { kind: "PARTNER_CALLBACK", type: "message.created", orderingKey: "partner:test", payload: {} });
     await deliverDueOutbox(db(), f.deps);
     const row = await db().outboxMessage.findUniqueOrThrow({ where: { id: entry.id } });
-    // Today's stub answers "not wired yet" (retryable): the dispatcher scheduled a retry with its words.
-    expect(row).toMatchObject({ status: "PENDING", attempts: 1, lastError: "partner callbacks not wired yet" });
-    await db().outboxMessage.update({ where: { id: entry.id }, data: { status: "DELIVERED" } });
+    // The partner handler refuses an empty payload as not retryable: the dispatcher reached it and
+    // dead-lettered the row with the handler's own words (its real deliveries are tested beside it).
+    expect(row).toMatchObject({ status: "DEAD", attempts: 1, lastError: "invalid callback payload" });
   });
 
   it("the periodic sync walks the changed-tickets feed, applies what callbacks missed, and records each upstream's last sync and error", async () => {

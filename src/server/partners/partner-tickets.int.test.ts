@@ -103,8 +103,9 @@ describe(`partner tickets (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     await addInternalNote(t.prisma, admin, { ticketId, body: "内部备注：不要外传", attachmentIds: [] });
     const reply = await replyToTicket(t.prisma, admin, { ticketId, body: "已为您重启宿主机网络服务，请再试。", attachmentIds: [] });
     const events = await callbacks(ticketId);
-    expect(events).toHaveLength(1);
-    const [created] = events;
+    // Accepting told the partner first (ticket.accepted); the note and system lines sent nothing.
+    expect(events.map((e) => e.type)).toEqual(["ticket.accepted", "message.created"]);
+    const created = events[1];
     expect(created).toMatchObject({
       eventId: `msg-${reply.result.messageId}`,
       type: "message.created",
@@ -118,15 +119,9 @@ describe(`partner tickets (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     expect(view.messages[1]).toEqual(created!.data);
   });
 
-  it("ticket.accepted: the console's accept, calling notifyPartnerAccepted, queues a callback naming the staff member", async () => {
+  it("ticket.accepted: the console's accept queues a callback naming the staff member", async () => {
     const { guid, ticketId } = await createTicket();
-    await runTicketCommand(t.prisma, {
-      ticketId,
-      action: "staff.accept",
-      actor: { kind: "STAFF", id: "2", name: "客服小王" },
-      patch: () => ({ assigneeId: 2 }),
-      effects: (tx, ticket) => notifyPartnerAccepted(tx, ticket),
-    });
+    await acceptTicket(t.prisma, { kind: "staff", staffId: 2, name: "客服小王", role: "STAFF" }, { ticketId });
     const [accepted] = await callbacks(ticketId);
     expect(accepted).toMatchObject({ type: "ticket.accepted", guid, data: { agent: { id: "2", name: "客服小王" } } });
     const view = ZGetUpstreamTicketResponse.parse(await json(await get(`${TICKETS}/${guid}`)));
@@ -138,7 +133,7 @@ describe(`partner tickets (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     await acceptTicket(t.prisma, admin, { ticketId });
     await asStaff(t.prisma).partnerTickets.returnToPartner({ ticketId, reason: "请客户确认后再提交" });
     expect(await ticketState(ticketId)).toMatchObject({ partnerState: "RETURNED", status: "REPLIED" });
-    const [returned] = await callbacks(ticketId);
+    const returned = (await callbacks(ticketId)).find((e) => e.type === "ticket.returned");
     expect(returned).toMatchObject({ type: "ticket.returned", data: { agent: { id: "2" }, reason: "请客户确认后再提交" } });
     const system = await t.prisma.ticketMessage.findFirstOrThrow({ where: { ticketId, systemCode: "returnedToPartner" } });
     expect(system.visibility).toBe("STAFF_ONLY");
@@ -157,9 +152,10 @@ describe(`partner tickets (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     expect((await ticketState(ticketId)).version).toBe(version);
 
     const view = ZGetUpstreamTicketResponse.parse(await json(await get(`${TICKETS}/${guid}`)));
-    expect(view.events.map((e) => e.type)).toEqual(["ticket.returned", "ticket.escalated"]);
-    expect(view.events[0]!.id).toBe(returned!.eventId);
-    expect(await callbacks(ticketId)).toHaveLength(1); // the partner's own escalate is not echoed
+    expect(view.events.map((e) => e.type)).toEqual(["ticket.accepted", "ticket.returned", "ticket.escalated"]);
+    expect(view.events[1]!.id).toBe(returned!.eventId);
+    // The partner's own escalate is not echoed: only accepted + returned went out.
+    expect((await callbacks(ticketId)).map((e) => e.type)).toEqual(["ticket.accepted", "ticket.returned"]);
   });
 
   it("R4: after our side closed it, the partner's escalate gets 409 upstream_closed, and so does a new message", async () => {
