@@ -1,13 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { MEMBER_STATE, STAFF_STATE } from "./helpers";
+import { fileTicketAsMember, MEMBER_STATE, STAFF_STATE } from "./helpers";
 import { startConfiguredPeer } from "./upstream-helpers";
 import type { UpstreamPeer } from "../src/test/upstream-peer.ts";
 
 // The whole story of DOMAIN.md R1–R8 in a browser, against the console's ticket page
 // (/admin/tickets/<id>, built in parallel) and a protocol test peer running in this process.
-// Ticket 1 is the demo's 待处理 ticket 服务器无法远程连接 (业务资源问题, an API category); its
-// service has no recorded upstream, so it goes to the default upstream configured here.
-const TICKET = 1;
+// The member files a fresh 业务资源问题 ticket (an API category) about VPS-10086; that service has no
+// recorded upstream, so it goes to the default upstream configured here.
+let TICKET = 0;
 
 test.use({ storageState: STAFF_STATE });
 
@@ -28,8 +28,7 @@ async function flush(p: UpstreamPeer) {
 test("accept → escalate (GUID) → upstream reply → return → escalate again → upstream closes (不可移交) → close; the member sees the close and never a staff-only line", async ({ page, browser }) => {
   test.setTimeout(120_000);
   // Until the console's ticket page is merged there is nothing to click; afterwards this runs in full.
-  const probe = await page.goto(`/admin/tickets/${TICKET}`);
-  test.skip(probe?.status() === 404, "the console ticket page (/admin/tickets/<id>) is not merged yet");
+  TICKET = await fileTicketAsMember(browser, { title: "服务器网络中断", body: "从今天早上开始无法连接。", categoryName: "业务资源问题", businessId: "VPS-10086" });
   peer = await startConfiguredPeer(page, "小鸟云", { isDefault: true });
   const p = peer;
 

@@ -18,3 +18,27 @@ export async function loginAsStaff(page: Page, login = "admin", password = "admi
   await page.getByTestId("staff-login-form").getByRole("button").click();
   await expect(page.getByTestId("console-nav")).toBeVisible();
 }
+
+/**
+ * Files a fresh ticket as member 1100001 through the portal's own API, so a spec never depends on
+ * what another spec did to the demo tickets.
+ */
+export async function fileTicketAsMember(
+  browser: import("@playwright/test").Browser,
+  opts: { title: string; body: string; categoryName: string; businessId?: string },
+): Promise<number> {
+  const context = await browser.newContext({ storageState: MEMBER_STATE, baseURL: `http://localhost:${process.env.E2E_PORT ?? 3210}` });
+  try {
+    const picker = await context.request.get(`/api/trpc/categories.listForNewTicket?input=${encodeURIComponent(JSON.stringify({ json: null }))}`);
+    const groups = (await picker.json()).result.data.json.groups as { categories: { id: number; name: string }[] }[];
+    const category = groups.flatMap((g) => g.categories).find((c) => c.name === opts.categoryName);
+    if (!category) throw new Error(`no open category named ${opts.categoryName}`);
+    const res = await context.request.post("/api/trpc/portal.create", {
+      data: { json: { categoryId: category.id, title: opts.title, body: opts.body, businessId: opts.businessId ?? "", attachmentIds: [] } },
+    });
+    if (!res.ok()) throw new Error(`portal.create answered ${res.status()}: ${await res.text()}`);
+    return (await res.json()).result.data.json.ticketId as number;
+  } finally {
+    await context.close();
+  }
+}

@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { signedHeaders } from "../src/server/upstream/signature";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
+import { fileTicketAsMember } from "./helpers";
 
 // Done-when story of issue 7: two real instances, a reseller (Playwright's web server, E2E_PORT,
 // e.g. 3305) and its vendor (started here, 3315), chained through their own admin APIs, and the
@@ -19,14 +20,15 @@ let vendor: StaffClient;
 let reseller: StaffClient;
 let creds: { partnerId: string; keyId: string; secret: string };
 
-// The reseller's demo data: ticket 1 "服务器无法远程连接" (业务资源问题, BUSINESS_TECH, submits to
-// the API, PENDING) and ticket 3 "备案需要什么？" (备案类问题, ICP_FILING, accepted). The vendor's demo
+// The reseller: a fresh 业务资源问题 ticket (BUSINESS_TECH, submits to the API, PENDING) filed by
+// the member in beforeAll (other specs work the demo's ticket 1), and the demo's ticket 3 "备案需要什么？" (备案类问题, ICP_FILING, accepted). The vendor's demo
 // data has tickets 1–4, so the partner's tickets arrive there as 5 and 6.
-const RESELLER_TICKET = 1;
+let RESELLER_TICKET = 0;
 const VENDOR_TICKET = 5;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
+  RESELLER_TICKET = await fileTicketAsMember(browser, { title: "服务器无法远程连接", body: "SSH 连接超时。", categoryName: "业务资源问题", businessId: "VPS-10087" });
   vendorInstance = await startInstance(VENDOR_PORT, { fresh: true });
   vendor = await staffClient(browser, vendorInstance.url);
   reseller = await staffClient(browser, RESELLER);
