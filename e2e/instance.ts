@@ -27,6 +27,23 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number) 
   throw new Error(`instance at ${url} did not start within ${timeoutMs} ms`);
 }
 
+/** The web server is a grandchild: wait until the database lock's owner is gone (or a zombie). */
+async function serverGone(dataDir: string) {
+  const lock = path.join(dataDir, "pglite.lock");
+  for (let i = 0; i < 60; i++) {
+    const pid = fs.existsSync(lock) ? Number(fs.readFileSync(lock, "utf8")) : 0;
+    let alive = false;
+    try {
+      if (pid) process.kill(pid, 0);
+      alive = pid > 0 && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    } catch {
+      alive = false;
+    }
+    if (!alive) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export async function startInstance(port: number, opts: { fresh: boolean; dataDir?: string }): Promise<Instance> {
   const url = `http://localhost:${port}`;
   const dataDir = opts.dataDir ?? path.join(root, `.e2e-data-${port}`);
@@ -59,6 +76,7 @@ export async function startInstance(port: number, opts: { fresh: boolean; dataDi
       }
     }
     await exited;
+    await serverGone(dataDir);
   };
   await waitUntilUp(url, child, 120_000);
   return { url, port, dataDir, kill: () => signalGroup("SIGKILL"), stop: () => signalGroup("SIGTERM") };

@@ -103,8 +103,8 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
   await expect(v.locator("main")).toContainText("已为您重启宿主机网络服务，请再试。");
 
   // Reseller: the reply arrives as 云技术客服{id}(ID: {id}) — staff 1 at the vendor.
-  await eventuallyShows(r, resellerPath, "云技术客服1(ID: 1)");
-  await expect(r.locator("main")).toContainText("已为您重启宿主机网络服务，请再试。");
+  await eventuallyShows(r, resellerPath, "已为您重启宿主机网络服务，请再试。");
+  await expect(r.getByText("云技术客服1(ID: 1)", { exact: true }).first()).toBeVisible();
 
   // Vendor: 转移工单 (return it to the partner).
   await v.goto(vendorPath);

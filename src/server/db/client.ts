@@ -110,8 +110,13 @@ function lockDataDir(dataDir: string): () => void {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // A killed owner can linger as a zombie (no init reaps it in some containers): it holds nothing.
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }

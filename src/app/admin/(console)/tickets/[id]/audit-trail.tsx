@@ -18,7 +18,7 @@ export function AuditTrail({ events }: { events: TicketDetail["events"] }) {
         <ol className="space-y-2 border-t border-slate-100 px-4 py-3">
           {events.map((e) => (
             <li key={e.id} data-testid="audit-event" className="border-l-2 border-slate-200 pl-2">
-              <div className="font-medium text-slate-800">{t(`actions.${e.action.replace(".", "_")}`)}</div>
+              <div className="font-medium text-slate-800">{t.has(`actions.${e.action.replace(".", "_")}`) ? t(`actions.${e.action.replace(".", "_")}`) : e.action}</div>
               <div className="text-xs text-slate-500">
                 {e.actor} · {e.at}
               </div>
