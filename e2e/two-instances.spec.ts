@@ -117,12 +117,14 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
 
   // Vendor: 关闭工单 on its side; the reseller can no longer escalate (不可移交).
   await v.getByTestId("action-close-upstream-side").click();
+  await v.getByTestId("action-close-upstream-side-yes").click(); // the console asks once, inline
   await eventuallyShows(r, resellerPath, "远程技术客服已关闭该工单，将不再接受该工单的转移请求。");
   await expect(r.getByText("不可移交")).toBeVisible();
   await expect(r.getByTestId("action-escalate")).toHaveCount(0);
 
   // Reseller: the final close (R5), reported upstream; the vendor sees the partner finished it.
   await r.getByTestId("action-close").click();
+  await r.getByTestId("action-close-yes").click();
   await expect(r.locator("main")).toContainText("已完成");
   await eventuallyShows(v, vendorPath, /合作商于.+关闭了该工单/);
 });
