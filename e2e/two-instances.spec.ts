@@ -40,12 +40,12 @@ test.afterAll(async () => {
 });
 
 /** Reloads until `text` shows on the ticket page (a callback, a sync or the worker brings it). */
-async function eventuallyShows(page: Page, path: string, text: string | RegExp) {
+async function eventuallyShows(page: Page, path: string, text: string | RegExp, within = EVENTUALLY) {
   await expect
     .poll(async () => {
       await page.goto(path);
       return (await page.locator("main").textContent()) ?? "";
-    }, EVENTUALLY)
+    }, within)
     .toMatch(typeof text === "string" ? new RegExp(text.replace(/[()[\]]/g, "\\$&")) : text);
 }
 
@@ -130,6 +130,7 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
 });
 
 test("the vendor is killed mid-way: the escalation waits, then arrives once, with each message once", async ({ browser }) => {
+  test.setTimeout(360_000);
   const r = reseller.page;
   await vendorInstance.kill();
 
@@ -146,7 +147,8 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
   vendor = await staffClient(browser, vendorInstance.url);
 
   // The reseller's outbox delivers the create and the reply once the vendor is back.
-  await eventuallyShows(vendor.page, "/admin/tickets/6", "补充：客户为企业备案。");
+  // Failed attempts back off (30 s doubling, jitter): the next try may be a minute or two away.
+  await eventuallyShows(vendor.page, "/admin/tickets/6", "补充：客户为企业备案。", { timeout: 240_000, intervals: [2_000, 5_000] });
   await eventuallyShows(r, "/admin/tickets/3", "上级处理中");
 
   // As the partner sees it at the vendor: one ticket for the reseller's number 3, no message twice.
