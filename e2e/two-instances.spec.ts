@@ -146,21 +146,26 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
   await vendor.context.close();
   vendor = await staffClient(browser, vendorInstance.url);
 
-  // The reseller's outbox delivers the create and the reply once the vendor is back.
-  // Failed attempts back off (30 s doubling, jitter): the next try may be a minute or two away.
-  await eventuallyShows(vendor.page, "/admin/tickets/6", "补充：客户为企业备案。", { timeout: 240_000, intervals: [2_000, 5_000] });
-  await eventuallyShows(r, "/admin/tickets/3", "上级处理中");
-
-  // As the partner sees it at the vendor: one ticket for the reseller's number 3, no message twice.
+  // As the partner sees it at the vendor (signed protocol reads): one ticket for the reseller's
+  // number 3, carrying the reply written while the vendor was down. (The vendor's own ticket
+  // number is not predictable: a crash makes PostgreSQL sequences skip ahead.)
   const get = async (path: string) => {
     const res = await fetch(`${vendorInstance.url}${path}`, { headers: signedHeaders({ ...creds, method: "GET", pathWithQuery: path, body: "" }) });
-    return (await res.json()) as { tickets?: { guid: string; externalId: string }[]; messages?: { id: string; externalMessageId?: string }[] };
+    return (await res.json()) as { tickets?: { guid: string; externalId: string }[]; messages?: { id: string; externalMessageId?: string; body: string }[] };
   };
+  // Failed attempts back off (30 s doubling, jitter): the next try may be a minute or two away.
   const feed = await expect
-    .poll(async () => (await get("/api/upstream/v1/tickets?limit=500")).tickets?.filter((t) => t.externalId === "3").length, EVENTUALLY)
+    .poll(async () => (await get("/api/upstream/v1/tickets?limit=500")).tickets?.filter((t) => t.externalId === "3").length, {
+      timeout: 240_000,
+      intervals: [2_000, 5_000],
+    })
     .toBe(1)
     .then(() => get("/api/upstream/v1/tickets?limit=500"));
   const guid = feed.tickets!.find((t) => t.externalId === "3")!.guid;
+  await expect
+    .poll(async () => (await get(`/api/upstream/v1/tickets/${guid}`)).messages?.map((m) => m.body) ?? [], EVENTUALLY)
+    .toContain("补充：客户为企业备案。");
+  await eventuallyShows(r, "/admin/tickets/3", "上级处理中");
   const view = await get(`/api/upstream/v1/tickets/${guid}`);
   const keys = view.messages!.map((m) => m.externalMessageId ?? m.id);
   expect(new Set(keys).size).toBe(keys.length);
