@@ -71,15 +71,14 @@ test.describe.serial("console: the ticket queue and the ticket page", () => {
     await expect(page.getByTestId("queue-row").filter({ hasText: "服务器无法远程连接" })).toBeVisible();
   });
 
-  // PENDING-MERGE: the member ticket page /tickets/<id> is built in parallel (portal branch).
-  // Until it lands this step skips itself on a 404; after the merge it runs as written.
+  // R7 through the member's own page: the reply and the close message, never the note.
   test("the member sees the reply and the close message, never the internal note", async ({ browser }) => {
     expect(ticketPath).not.toBe("");
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     await loginAsMember(page);
     const response = await page.goto(ticketPath.replace("/admin", ""));
-    test.skip(response?.status() === 404, "member ticket page not merged yet");
+    expect(response?.status()).toBe(200);
     await expect(page.getByText(REPLY)).toBeVisible();
     await expect(page.getByText(/您的工单于\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}被客服关闭/)).toBeVisible();
     await expect(page.getByText(NOTE)).toHaveCount(0);

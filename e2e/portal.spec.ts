@@ -1,13 +1,7 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { loginAsMember, loginAsStaff, MEMBER_STATE } from "./helpers";
 
-/**
- * The member portal end to end. The full flow (test 3) needs the staff's `console.reply` /
- * `console.close`, built in parallel. Until the console is merged, run with
- * PORTAL_E2E_PREMERGE=1 to skip exactly that test; tests 1 and 2 exercise every member-side
- * step (attachments included) on their own.
- */
-const PRE_MERGE = process.env.PORTAL_E2E_PREMERGE === "1";
+/** The member portal end to end; the done-when flow drives the staff side through `console.*`. */
 
 test.use({ storageState: MEMBER_STATE });
 
@@ -121,7 +115,6 @@ test("a second member cannot open another member's ticket or its files by URL (4
 });
 
 test("done-when: file with an attachment, staff reply, member reply, staff close → 已完成, rate, no more replies", async ({ page, browser }) => {
-  test.skip(PRE_MERGE, "needs console.reply/console.close, built in parallel (see file header)");
   const title = `附件工单 ${Date.now()}`;
   const ticketId = await fileTicket(page, { title, body: "请看截图", attach: true });
   await expect(page.getByTestId("attachment-link")).toHaveCount(1);
