@@ -9,7 +9,7 @@ import { fileTicketAsMember } from "./helpers";
 // story driven through both consoles. It needs the console ticket page and the reseller's
 // `upstreams` router + callback receiver + outbox worker, which land in parallel features.
 
-const RESELLER = `http://localhost:${process.env.E2E_PORT ?? 3305}`;
+const RESELLER = `http://localhost:${process.env.E2E_PORT ?? 3210}`;
 const VENDOR_PORT = Number(process.env.E2E_VENDOR_PORT ?? 3315);
 /** Callbacks, syncs and the outbox worker are asynchronous: allow them time, then fail. */
 const EVENTUALLY = { timeout: 60_000, intervals: [1_000, 2_000, 3_000] };
