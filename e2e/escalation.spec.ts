@@ -36,7 +36,8 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   await page.getByTestId("action-accept").click();
   await page.getByTestId("action-escalate").click();
   // The click returns at once; the in-process worker delivers and the GUID replaces 转移中.
-  await expect.poll(() => p.ticketByExternalId(String(TICKET))?.guid, { timeout: 20_000 }).toBeTruthy();
+  // The peer's GUIDs are URL-safe ids (protocol §2): a real one, not just "something".
+  await expect.poll(() => p.ticketByExternalId(String(TICKET))?.guid ?? "", { timeout: 20_000 }).toMatch(/^[A-Za-z0-9._~-]{8,100}$/);
   const guid = p.ticketByExternalId(String(TICKET))!.guid;
   await expect(async () => {
     await openTicket(page);

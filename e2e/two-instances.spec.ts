@@ -67,7 +67,8 @@ test("chain the instances through their own admin APIs: partner on the vendor, u
     isDefault: true,
   });
   const connectionId = connection.id ?? connection.connection?.id;
-  expect(connectionId).toBeTruthy();
+  expect(connectionId).toEqual(expect.any(Number));
+  expect(connectionId).toBeGreaterThan(0);
   // The receiver names the connection (protocol §7): partner ids may collide across upstreams.
   await trpc(vendor, "partners.update", { id: partner.id, callbackUrl: `${RESELLER}/api/upstream/v1/callbacks/${connectionId}` });
 });

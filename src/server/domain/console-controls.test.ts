@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ESCALATION_STATES, TICKET_STATUSES, UPSTREAM_TICKET_STATES, availableActions, type TicketSnapshot } from "./ticket-lifecycle.ts";
+import { allSnapshots, availableActions, type TicketSnapshot } from "./ticket-lifecycle.ts";
 import { actionsShown, consoleControls } from "./console-controls.ts";
 
-/** Every cell of the table: all statuses × escalations × partner states × accepted × eligible × rated. */
-function allSnapshots(): TicketSnapshot[] {
-  const out: TicketSnapshot[] = [];
-  for (const status of TICKET_STATUSES)
-    for (const escalation of ESCALATION_STATES)
-      for (const partnerState of [null, ...UPSTREAM_TICKET_STATES])
-        for (const accepted of [false, true])
-          for (const categoryEligible of [false, true])
-            for (const rated of [false, true]) out.push({ status, escalation, partnerState, accepted, categoryEligible, rated });
-  return out;
-}
 
 describe("console controls", () => {
   it("LIFECYCLE: the table allows exactly what the page shows", () => {

@@ -3,11 +3,9 @@
  * rather than as a ticket stuck in production. Pure: it only explores the table.
  */
 import {
-  ESCALATION_STATES,
+  allSnapshots,
   LIFECYCLE_TABLE,
   TICKET_ACTIONS,
-  TICKET_STATUSES,
-  UPSTREAM_TICKET_STATES,
   canMoveTo,
   decideIn,
   matchesCondition,
@@ -74,16 +72,6 @@ export function checkTableIntegrity(table: LifecycleTable = LIFECYCLE_TABLE): In
   };
 }
 
-function allSnapshots(): TicketSnapshot[] {
-  const out: TicketSnapshot[] = [];
-  for (const status of TICKET_STATUSES)
-    for (const escalation of ESCALATION_STATES)
-      for (const partnerState of [null, ...UPSTREAM_TICKET_STATES])
-        for (const accepted of [false, true])
-          for (const categoryEligible of [false, true])
-            for (const rated of [false, true]) out.push({ status, escalation, partnerState, accepted, categoryEligible, rated });
-  return out;
-}
 
 /** Breadth-first from every new ticket: a member's or a partner's, in any kind of category. */
 function explore(table: LifecycleTable) {

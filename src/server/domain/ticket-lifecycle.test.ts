@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isEscalationEligible } from "./category-rules";
 import {
+  allSnapshots,
   ESCALATION_STATES,
   REASON_CODES,
   RULE_DESCRIPTIONS,
@@ -119,16 +120,6 @@ function oracle(action: TicketAction, s: TicketSnapshot): Decision {
   }
 }
 
-function everySnapshot(): TicketSnapshot[] {
-  const out: TicketSnapshot[] = [];
-  for (const status of TICKET_STATUSES)
-    for (const escalation of ESCALATION_STATES)
-      for (const partnerState of [null, ...UPSTREAM_TICKET_STATES])
-        for (const accepted of [false, true])
-          for (const categoryEligible of [false, true])
-            for (const rated of [false, true]) out.push({ status, escalation, partnerState, accepted, categoryEligible, rated });
-  return out;
-}
 
 /** A ticket one of our members filed, accepted, in an API category. */
 function memberTicket(over: Partial<TicketSnapshot> = {}): TicketSnapshot {
@@ -156,7 +147,7 @@ function apply(s: TicketSnapshot, action: TicketAction): TicketSnapshot {
 }
 
 describe("every cell of the table agrees with the plain oracle", () => {
-  const cells = everySnapshot();
+  const cells = allSnapshots();
 
   it("covers the whole space: 800 snapshots × 20 actions", () => {
     expect(cells).toHaveLength(5 * 4 * 5 * 2 * 2 * 2);

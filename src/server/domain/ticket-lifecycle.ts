@@ -365,3 +365,15 @@ export function isFinished(s: Pick<TicketSnapshot, "status">): boolean {
 function sameState(a: TicketState, b: TicketState): boolean {
   return a.status === b.status && a.escalation === b.escalation && a.partnerState === b.partnerState;
 }
+
+/** Every cell of the table: all statuses × escalations × partner states × accepted × eligible × rated. */
+export function allSnapshots(): TicketSnapshot[] {
+  const out: TicketSnapshot[] = [];
+  for (const status of TICKET_STATUSES)
+    for (const escalation of ESCALATION_STATES)
+      for (const partnerState of [null, ...UPSTREAM_TICKET_STATES])
+        for (const accepted of [false, true])
+          for (const categoryEligible of [false, true])
+            for (const rated of [false, true]) out.push({ status, escalation, partnerState, accepted, categoryEligible, rated });
+  return out;
+}

@@ -7,6 +7,7 @@ import { logger, safeError } from "../logger.ts";
 import type { RateLimiter } from "../rate-limit.ts";
 import { MAX_BODY_BYTES, errorCodeForVerifyFailure } from "../upstream/protocol.ts";
 import { SIGNATURE_HEADERS, verifyRequest } from "../upstream/signature.ts";
+import { readBodyWithin } from "../http/read-body.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import type { AuthenticatedPartner } from "./partner-inbound.ts";
 
@@ -44,24 +45,9 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 /** Reads at most `max` bytes; a larger body is refused without being read to the end (§3 step 1). */
 export async function readCappedBody(req: Request, max: number = MAX_BODY_BYTES): Promise<Uint8Array> {
-  const tooLarge = () => new ProtocolError("payload_too_large", `Request body over ${max} bytes.`);
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const body = await readBodyWithin(req, max);
+  if (!body) throw new ProtocolError("payload_too_large", `Request body over ${max} bytes.`);
+  return body;
 }
 
 /** Current secret first; the previous one only while its grace period lasts (§4). */

@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "../config.ts";
 import { getDb } from "../db/index.ts";
 import { logger, safeError } from "../logger.ts";
+import { readBodyWithin } from "../http/read-body.ts";
 import { handleUpstreamCallback } from "./callbacks.ts";
 import { MAX_CALLBACK_BODY_BYTES } from "./protocol.ts";
 
@@ -11,7 +12,7 @@ import { MAX_CALLBACK_BODY_BYTES } from "./protocol.ts";
  */
 export async function receiveUpstreamCallback(request: Request, connectionId: string): Promise<Response> {
   try {
-    const rawBody = await readBodyCapped(request, MAX_CALLBACK_BODY_BYTES);
+    const rawBody = await readBodyWithin(request, MAX_CALLBACK_BODY_BYTES);
     const url = new URL(request.url);
     const answer = await handleUpstreamCallback(await getDb(), { authSecret: getConfig().authSecret }, connectionId, {
       method: request.method,
@@ -25,25 +26,4 @@ export async function receiveUpstreamCallback(request: Request, connectionId: st
     logger.error({ connectionId, err: safeError(e) }, "upstream callback failed");
     return Response.json({}, { status: 503, headers: { "Retry-After": "30" } });
   }
-}
-
-/** The body, or null once it is longer than `max` (the rest is not read). */
-export async function readBodyCapped(request: Request, max: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > max) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
