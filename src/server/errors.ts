@@ -18,7 +18,18 @@ export type AppErrorCode =
 
 export type MessageParams = Record<string, string | number>;
 
+/**
+ * `instanceof` compares classes, and a bundle may hold several copies of this module (one per
+ * server chunk): an AppError made in one copy must still be one in another. The brand is a
+ * registered symbol, the same in every copy.
+ */
+const APP_ERROR = Symbol.for("relaydesk.AppError");
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+  readonly [APP_ERROR] = true;
   readonly code: AppErrorCode;
   readonly messageKey: string;
   readonly params: MessageParams;
@@ -51,7 +62,14 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
+const prismaCode = (e: unknown) => (typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined);
+
 /** Prisma's unique violation, whatever the driver (PGlite reports `fields`, pg `index`). */
 export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  return prismaCode(e) === "P2002";
+}
+
+/** A deadlock or serialization failure (PostgreSQL 40P01 / 40001): retry the whole transaction. */
+export function isWriteConflict(e: unknown): boolean {
+  return prismaCode(e) === "P2034";
 }

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { asSuperAdmin } from "./callers.ts";
 import { UpstreamPeer } from "./upstream-peer.ts";
 import { seedDemoData } from "@/server/db/seed-demo";
-import type { Database, Tx } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { upstreamDepsFromConfig, type UpstreamDeps } from "@/server/upstream/deps";
 import { createWorker, type Worker } from "@/server/outbox/worker";
 import type { StaffViewer } from "@/server/viewer";
@@ -33,7 +33,7 @@ export type Fixture = {
 
 export async function setUpEscalation(): Promise<Fixture> {
   const t = await createTestDatabase();
-  await seedPatiently(t);
+  await seedDemoData(t.prisma);
   // The route handler's getDb() finds this database instead of opening the default one.
   (globalThis as unknown as { __relaydeskDb?: Promise<Database> }).__relaydeskDb = Promise.resolve(t);
   const { POST } = await import("@/app/api/upstream/v1/callbacks/[connectionId]/route");
@@ -72,21 +72,6 @@ export async function setUpEscalation(): Promise<Fixture> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * seedDemoData hashes four passwords (scrypt) inside one transaction with Prisma's default 5 s
- * limit, which a loaded 2-core machine sometimes passes (P2028). The tests care about the data,
- * not that limit, so the seed gets a client whose transactions may take longer.
- */
-async function seedPatiently(t: TestDatabase) {
-  const patient = new Proxy(t.prisma, {
-    get: (target, key) =>
-      key === "$transaction"
-        ? <R>(work: (tx: Tx) => Promise<R>) => target.$transaction(work, { timeout: 120_000, maxWait: 60_000 })
-        : Reflect.get(target, key),
-  });
-  await seedDemoData(patient);
 }
 
 /** Set-up opens a database, migrates and seeds it: slow on a busy machine. */

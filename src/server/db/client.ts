@@ -6,12 +6,23 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.ts";
 import { runMigrations } from "./migrate.ts";
+import { oneQueryAtATimeInTransactions } from "./one-query-at-a-time.ts";
 import { pgDriver, pgliteDriver, type SqlDriver } from "./sql-driver.ts";
 import type { AppConfig } from "../config.ts";
 
 export type Db = PrismaClient;
-/** The client inside `db.$transaction(async (tx) => …)`. */
-export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+declare const inTransactionBrand: unique symbol;
+/**
+ * The client inside a transaction. Only `inTransaction` makes one, and the brand is what tells it
+ * apart from a root client at compile time: a function that must join its caller's transaction
+ * takes a `Tx`, one that must open its own takes a `Db`, and neither can be handed the other.
+ * (Asking at run time — "is this the root client?" — depended on module identity, which a bundle
+ * does not keep: each server chunk had its own registry and the answer was wrong.)
+ */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends"> & {
+  readonly [inTransactionBrand]: true;
+};
+/** Reads (and single writes) that are the same inside a transaction and out of one. */
 export type DbOrTx = Db | Tx;
 
 export type Database = {
@@ -21,15 +32,6 @@ export type Database = {
   openDriver(): Promise<SqlDriver>;
   close(): Promise<void>;
 };
-
-/**
- * The root clients this process opened. A transaction client looks like a root one (it even has a
- * `$transaction` that throws), so "am I inside a transaction?" is answered by identity instead.
- */
-const rootClients = new WeakSet<object>();
-export function isRootClient(db: DbOrTx): db is Db {
-  return rootClients.has(db);
-}
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -62,7 +64,6 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  rootClients.add(prisma);
   return {
     prisma,
     kind: "pglite",
@@ -76,8 +77,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 }
 
 function openPostgres(url: string): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
-  rootClients.add(prisma);
+  const prisma = new PrismaClient({ adapter: oneQueryAtATimeInTransactions(new PrismaPg({ connectionString: url, max: 10 })) });
   return {
     prisma,
     kind: "postgres",

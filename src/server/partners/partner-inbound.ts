@@ -56,14 +56,12 @@ async function ticketOf(db: Db | Tx, partner: AuthenticatedPartner, guid: string
   return ticket;
 }
 
-/** A compare-and-set lost to a concurrent change of the same ticket is simply tried again. */
-async function retryOnConflict<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (e) {
-      if (!(isAppError(e) && e.code === "CONFLICT") || i >= attempts) throw protocolErrorForRule(e) ?? e;
-    }
+/** A rule the lifecycle table refused, answered in the protocol's words. */
+async function inProtocolTerms<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw protocolErrorForRule(e) ?? e;
   }
 }
 
@@ -190,7 +188,7 @@ export async function postMessageFromPartner(
   if (repeat) return repeat;
   const files = await storeFiles(store, message);
   try {
-    const { result } = await retryOnConflict(() =>
+    const { result } = await inProtocolTerms(() =>
       runTicketCommand(db, {
         ticketId: ticket.id,
         action: "partner.message",
@@ -214,7 +212,7 @@ export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner,
   if (ticket.partnerState === "OPEN") return stateBody(ticket);
   if (ticket.partnerState === "CLOSED") throw upstreamClosedError();
   if (ticket.partnerState === "FINISHED") throw ticketFinishedError();
-  await retryOnConflict(() =>
+  await inProtocolTerms(() =>
     runTicketCommand(db, {
       ticketId: ticket.id,
       action: "partner.escalate",
@@ -234,7 +232,7 @@ export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner,
 export async function closeFromPartner(db: Db, partner: AuthenticatedPartner, guid: string, input: CloseUpstreamTicketRequest) {
   const ticket = await ticketOf(db, partner, guid);
   if (ticket.partnerState === "FINISHED") return stateBody(ticket);
-  await retryOnConflict(() =>
+  await inProtocolTerms(() =>
     runTicketCommand(db, {
       ticketId: ticket.id,
       action: "partner.close",

@@ -1,7 +1,8 @@
-import { isRootClient, type Db, type Tx } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
 import {
   findTicketForCommand,
+  lockTicket,
   insertTicketEvent,
   updateTicketIfVersion,
   type TicketForCommand,
@@ -9,6 +10,7 @@ import {
 import { decide, type Decision, type TicketAction, type TicketSnapshot, type TicketState } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
+import { retryOnContention } from "./contention.ts";
 
 /** Who acts, as written into the audit trail and author lines. */
 export type ActorRef = {
@@ -54,47 +56,58 @@ export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop
 
 /**
  * Every change to a ticket goes through here: load → authorize → the lifecycle table decides →
- * compare-and-set update + effects + audit row, in one transaction. No entry point (portal,
- * console, callback, sync, worker) writes a ticket's state any other way.
+ * compare-and-set update + effects + audit row, in one transaction that this opens. No entry
+ * point (portal, console, callback, sync, worker) writes a ticket's state any other way.
+ *
+ * A command that named the version its user saw fails with CONFLICT (409) when the ticket moved
+ * since; one that did not (a reply, a note, a callback) is decided on the ticket as it is now:
+ * the row is locked before it is read, so concurrent commands on one ticket take turns, and the
+ * rare contention that still surfaces (a deadlock, a unique key raced) is retried whole.
  */
-export async function runTicketCommand<T = void>(db: Db | Tx, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
-  const work = async (tx: Tx) => {
-    const ticket = await findTicketForCommand(tx, command.ticketId);
-    if (!ticket) throw notFound("ticket");
-    command.authorize?.(ticket);
-    if (command.expectedVersion !== undefined && command.expectedVersion !== ticket.version) throw conflict();
+export function runTicketCommand<T = void>(db: Db, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
+  const once = () => inTransaction(db, (tx) => runTicketCommandInTx(tx, command));
+  return retryOnContention(once, { staleVersionIsFinal: command.expectedVersion !== undefined });
+}
 
-    const decision = decide(command.action, snapshotOf(ticket));
-    if (!decision.ok) throw ruleViolation(decision);
-    const { next } = decision;
-    const now = new Date();
+/**
+ * The same command inside a caller's transaction (applying an inbox event, a sync page): the
+ * caller owns the boundary and any retry of the whole unit.
+ */
+export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
+  await lockTicket(tx, command.ticketId);
+  const ticket = await findTicketForCommand(tx, command.ticketId);
+  if (!ticket) throw notFound("ticket");
+  command.authorize?.(ticket);
+  if (command.expectedVersion !== undefined && command.expectedVersion !== ticket.version) throw conflict();
 
-    const updated = await updateTicketIfVersion(tx, ticket.id, ticket.version, {
-      status: next.status,
-      escalation: next.escalation,
-      partnerState: next.partnerState,
-      updatedAt: now,
-      ...(command.patch?.(ticket, next, now) ?? {}),
+  const decision = decide(command.action, snapshotOf(ticket));
+  if (!decision.ok) throw ruleViolation(decision);
+  const { next } = decision;
+  const now = new Date();
+
+  const updated = await updateTicketIfVersion(tx, ticket.id, ticket.version, {
+    status: next.status,
+    escalation: next.escalation,
+    partnerState: next.partnerState,
+    updatedAt: now,
+    ...(command.patch?.(ticket, next, now) ?? {}),
+  });
+  if (!updated) throw conflict();
+
+  const result = (await command.effects?.(tx, ticket, next, now)) as T;
+  if (command.audit !== false) {
+    await insertTicketEvent(tx, {
+      ticketId: ticket.id,
+      action: command.action,
+      actorKind: command.actor.kind,
+      actorId: command.actor.id ?? null,
+      actorName: command.actor.name ?? null,
+      fromStatus: ticket.status,
+      toStatus: next.status,
+      fromEscalation: ticket.escalation,
+      toEscalation: next.escalation,
+      data: (command.auditData ?? undefined) as never,
     });
-    if (!updated) throw conflict();
-
-    const result = (await command.effects?.(tx, ticket, next, now)) as T;
-    if (command.audit !== false) {
-      await insertTicketEvent(tx, {
-        ticketId: ticket.id,
-        action: command.action,
-        actorKind: command.actor.kind,
-        actorId: command.actor.id ?? null,
-        actorName: command.actor.name ?? null,
-        fromStatus: ticket.status,
-        toStatus: next.status,
-        fromEscalation: ticket.escalation,
-        toEscalation: next.escalation,
-        data: (command.auditData ?? undefined) as never,
-      });
-    }
-    return { ticketId: ticket.id, next, noop: decision.noop, result };
-  };
-  // Inside a caller's transaction (e.g. applying an inbox event) run in it; else open one.
-  return isRootClient(db) ? inTransaction(db, work) : work(db);
+  }
+  return { ticketId: ticket.id, next, noop: decision.noop, result };
 }

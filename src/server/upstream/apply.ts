@@ -7,7 +7,7 @@ import { findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
 import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
-import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
+import { runTicketCommandInTx, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "./protocol.ts";
 
@@ -34,7 +34,7 @@ export async function applyUpstreamMessage(tx: Tx, link: LinkRef, message: Upstr
   const key = upstreamMessageKey(message.id);
   if (await findMessageByExternalId(tx, link.ticketId, key)) return false;
   const author = message.author;
-  await runTicketCommand(tx, {
+  await runTicketCommandInTx(tx, {
     ticketId: link.ticketId,
     action: "upstream.message",
     actor: agentActor(author),
@@ -84,7 +84,7 @@ async function applyUpstreamEvent(tx: Tx, link: LinkRef, event: UpstreamEvent): 
   switch (event.type) {
     case "ticket.accepted":
       // 接单 at the upstream changes neither dimension; the audit row records who took it.
-      await runTicketCommand(tx, { ticketId: link.ticketId, action: "upstream.accept", actor, auditData });
+      await runTicketCommandInTx(tx, { ticketId: link.ticketId, action: "upstream.accept", actor, auditData });
       return;
     case "ticket.returned":
       await applyReturn(tx, link, actor, (now) => notAfterNow(event.occurredAt, now), auditData);
@@ -105,7 +105,7 @@ async function applyUpstreamEvent(tx: Tx, link: LinkRef, event: UpstreamEvent): 
  */
 async function applyReturn(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Date) => Date, auditData: Record<string, unknown>) {
   if (await hasPendingOutbox(tx, link.ticketId, "ticket.escalate")) return;
-  await runTicketCommand(tx, {
+  await runTicketCommandInTx(tx, {
     ticketId: link.ticketId,
     action: "upstream.return",
     actor,
@@ -120,7 +120,7 @@ async function applyReturn(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Dat
 
 /** R4: the upstream closed its side — final for escalation (不可移交), never a finish (R5). */
 async function applyUpstreamClose(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Date) => Date, auditData: Record<string, unknown>) {
-  await runTicketCommand(tx, {
+  await runTicketCommandInTx(tx, {
     ticketId: link.ticketId,
     action: "upstream.close",
     actor,
@@ -155,7 +155,7 @@ export async function recordGuid(tx: Tx, link: LinkRef, guid: string, state: Ups
   if (link.guid === guid) return;
   const ticket = await findTicketEscalation(tx, link.ticketId);
   if (ticket?.escalation === "ESCALATED") {
-    await runTicketCommand(tx, {
+    await runTicketCommandInTx(tx, {
       ticketId: link.ticketId,
       action: "upstream.ack",
       actor: { kind: "UPSTREAM_AGENT" },

@@ -11,7 +11,7 @@ import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, 
 import { decryptSecret } from "./secret-box.ts";
 import { SIGNATURE_HEADERS, verifyRequest, type HeaderReader } from "./signature.ts";
 import { HTTP_STATUS_FOR_ERROR, ZCallbackEvent, errorCodeForVerifyFailure, type CallbackEvent, type ProtocolErrorBody, type ProtocolErrorCode } from "./protocol.ts";
-import { retryOnContention } from "./retry.ts";
+import { isContention, retryOnContention } from "../services/contention.ts";
 
 export type CallbackRequest = {
   method: string;
@@ -67,7 +67,10 @@ export async function handleUpstreamCallback(db: Db, deps: { authSecret: string 
     return { status: 200, body: duplicate ? { ok: true, duplicate: true } : { ok: true } };
   } catch (e) {
     // Signed and valid, so keep it: answer 202 and let the worker apply it (the upstream need not resend).
-    logger.error({ ...log, eventId: event.eventId, err: safeError(e) }, "upstream callback stored but not applied");
+    // A ticket too busy to take it now is normal (a warning); anything else is a fault.
+    const context = { ...log, eventId: event.eventId, err: safeError(e) };
+    if (isContention(e)) logger.warn(context, "upstream callback stored; ticket busy, the worker applies it");
+    else logger.error(context, "upstream callback stored but not applied");
     await insertInboxEvent(db, { source: inboxSource(connection.id), eventId: event.eventId, type: event.type, payload: event, error: "apply failed; retried by the worker" }).catch(
       (insertError: unknown) => {
         if (!isUniqueViolation(insertError)) throw insertError;

@@ -23,7 +23,7 @@ import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts"
 import { toUpstreamMessages } from "./outbound-messages.ts";
 import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
 import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "./protocol.ts";
-import { retryOnContention } from "./retry.ts";
+import { retryOnContention } from "../services/contention.ts";
 import { syncLink } from "./sync.ts";
 
 const dead = (error: string): DeliveryOutcome => ({ ok: false, retryable: false, error });

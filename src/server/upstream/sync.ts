@@ -15,14 +15,14 @@ import {
 } from "../db/repos/upstream.ts";
 import { AppError } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
-import { runTicketCommand } from "../services/ticket-command.ts";
+import { runTicketCommandInTx } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, type LinkRef } from "./apply.ts";
 import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";
 import type { GetUpstreamTicketResponse, UpstreamTicketState } from "./protocol.ts";
-import { retryOnContention } from "./retry.ts";
+import { retryOnContention } from "../services/contention.ts";
 
 /** Enough for 10 000 items on one ticket; a longer history continues on the next sync. */
 const MAX_TICKET_PAGES = 20;
@@ -80,7 +80,7 @@ export async function syncLink(db: Db, client: UpstreamClient, linkId: { ticketI
 export async function syncTicketNow(db: Db, deps: UpstreamDeps, viewer: StaffViewer, input: { ticketId: number; expectedVersion?: number }) {
   const link = await findLinkByTicket(db, input.ticketId);
   const command = (tx: Tx, work: (tx: Tx) => Promise<SyncSummary>) =>
-    runTicketCommand(tx, {
+    runTicketCommandInTx(tx, {
       ticketId: input.ticketId,
       expectedVersion: input.expectedVersion,
       action: "staff.sync",
@@ -106,13 +106,15 @@ export async function syncTicketNow(db: Db, deps: UpstreamDeps, viewer: StaffVie
       detail: e.message,
     });
   }
-  const result = await retryOnContention(() =>
-    inTransaction(db, async (tx) => {
-      const fresh = await findLinkByTicket(tx, input.ticketId);
-      // A sync that ran meanwhile moved the cursor; its pages cover ours, so only the line is new.
-      const samePages = fresh?.cursor === link.cursor ? pages : [];
-      return command(tx, (inner) => applyPulledPages(inner, fresh ?? link, samePages));
-    }),
+  const result = await retryOnContention(
+    () =>
+      inTransaction(db, async (tx) => {
+        const fresh = await findLinkByTicket(tx, input.ticketId);
+        // A sync that ran meanwhile moved the cursor; its pages cover ours, so only the line is new.
+        const samePages = fresh?.cursor === link.cursor ? pages : [];
+        return command(tx, (inner) => applyPulledPages(inner, fresh ?? link, samePages));
+      }),
+    { staleVersionIsFinal: input.expectedVersion !== undefined },
   );
   return result.result;
 }

@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/client.ts";
 import type { AuthorKind, OutboxKind, Visibility } from "../generated/enums.ts";
-import type { DbOrTx } from "../client.ts";
+import type { DbOrTx, Tx } from "../client.ts";
 
 /** What every ticket command needs to decide: the row, its category's eligibility, the link. */
 export function findTicketForCommand(db: DbOrTx, id: number) {
@@ -97,4 +97,12 @@ export async function claimAttachments(db: DbOrTx, ids: number[], ownerKey: stri
     data: { ticketId, messageId },
   });
   return count;
+}
+
+/**
+ * Row lock for the rest of the transaction: concurrent commands on one ticket queue here and each
+ * reads the state the previous one committed (a missing ticket locks nothing; the read reports it).
+ */
+export async function lockTicket(tx: Tx, id: number): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "Ticket" WHERE id = ${id} FOR UPDATE`;
 }
