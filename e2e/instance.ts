@@ -44,7 +44,8 @@ async function serverGone(dataDir: string) {
   }
 }
 
-export async function startInstance(port: number, opts: { fresh: boolean; dataDir?: string }): Promise<Instance> {
+/** `env` adds settings, e.g. DATABASE_URL + AUTH_SECRET to run the instance on PostgreSQL. */
+export async function startInstance(port: number, opts: { fresh: boolean; dataDir?: string; env?: Record<string, string> }): Promise<Instance> {
   const url = `http://localhost:${port}`;
   const dataDir = opts.dataDir ?? path.join(root, `.e2e-data-${port}`);
   if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -61,6 +62,7 @@ export async function startInstance(port: number, opts: { fresh: boolean; dataDi
       RELAYDESK_SKIP_BUILD: "1",
       DATABASE_URL: "",
       LOG_LEVEL: "warn",
+      ...opts.env,
     },
   });
   const log = fs.createWriteStream(path.join(root, "test-results", `instance-${port}.log`), { flags: "a" });

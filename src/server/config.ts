@@ -64,14 +64,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** The embedded demo keeps a generated secret in its data folder so sessions survive restarts. */
+/**
+ * The embedded demo keeps a generated secret in its data folder so sessions survive restarts.
+ * Created exclusively: whoever reads first (another module copy, a second start) gets the same one.
+ */
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, "auth-secret");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
   fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("hex");
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  return fs.readFileSync(file, "utf8").trim();
 }
 
 let cached: AppConfig | undefined;

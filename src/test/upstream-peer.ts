@@ -93,6 +93,9 @@ export class UpstreamPeer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => void this.handle(req, res));
+    // Node closes idle keep-alive sockets after 5 s; on a loaded machine a client can reuse one
+    // just as it closes (ECONNRESET). Keep them longer than any client's idle pool.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.port, "127.0.0.1", () => resolve());

@@ -86,4 +86,17 @@ describe(`staff ticket commands (${process.env.TEST_DATABASE_URL ? "postgres" : 
     expect((replies.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT", messageKey: "errors.conflict" });
     expect(await t.prisma.ticketMessage.count({ where: { ticketId: ticket.id } })).toBe(1);
   });
+
+  it("concurrent replies that named no version all land, each once, one version step and one audit row per message", async () => {
+    const ticket = await newTicket();
+    const writers = [admin, kefu, admin, kefu];
+    const results = await Promise.allSettled(
+      writers.flatMap((v, i) => Array.from({ length: 10 }, (_, j) => replyToTicket(t.prisma, v, { ticketId: ticket.id, body: `并发 ${i}-${j}`, attachmentIds: [] }))),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const after = await t.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(after.version).toBe(40);
+    expect(new Set((await t.prisma.ticketMessage.findMany({ where: { ticketId: ticket.id } })).map((m) => m.body)).size).toBe(40);
+    expect(await t.prisma.ticketEvent.count({ where: { ticketId: ticket.id, action: "staff.reply" } })).toBe(40);
+  });
 });
