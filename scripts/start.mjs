@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: build when the build is missing or older than the sources, then serve.
 // The server process itself migrates the database and loads demo data (src/instrumentation.ts).
-import { spawnSync, spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -29,11 +29,7 @@ if (stale && process.env.RELAYDESK_SKIP_BUILD !== "1") {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// Serve in this process (scripts/serve.mjs): SIGTERM / Ctrl-C finish requests and close the database.
 const port = process.env.PORT ?? "3000";
-const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, NEXTAUTH_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}` },
-});
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));
+process.env.NEXTAUTH_URL ??= process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+await import("./serve.mjs");

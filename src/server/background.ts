@@ -16,3 +16,10 @@ export function startBackgroundWork(db: Db, config: AppConfig): void {
   holder.__relaydeskWorker = startWorker(db, upstreamDepsFromConfig(config));
   logger.info("background work started (outbox delivery, upstream sync)");
 }
+
+/** Lets the delivery in hand finish (its lease would otherwise hold it for a while). */
+export async function stopBackgroundWork(): Promise<void> {
+  const worker = holder.__relaydeskWorker;
+  holder.__relaydeskWorker = undefined;
+  await worker?.stop();
+}

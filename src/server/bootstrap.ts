@@ -2,13 +2,13 @@ import { getConfig } from "./config.ts";
 import { getDatabase } from "./db/index.ts";
 import { DEMO_ACCOUNTS, seedDemoData } from "./db/seed-demo.ts";
 import { logger } from "./logger.ts";
-import { startBackgroundWork } from "./background.ts";
+import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
 
 /**
  * Start-up of the web process: open (and migrate) the database, load demo data into an empty
  * one, start in-process background work. Idempotent: instrumentation may call it twice.
  */
-const state = globalThis as unknown as { __relaydeskBoot?: Promise<void> };
+const state = globalThis as unknown as { __relaydeskBoot?: Promise<void>; __relaydeskShutdown?: () => Promise<void> };
 
 export function bootstrap(): Promise<void> {
   state.__relaydeskBoot ??= (async () => {
@@ -30,6 +30,12 @@ export function bootstrap(): Promise<void> {
       );
     }
     if (config.inProcessWorker) startBackgroundWork(database.prisma, config);
+    // The web server (scripts/serve.mjs) calls this once its requests have finished.
+    state.__relaydeskShutdown = async () => {
+      await stopBackgroundWork();
+      await database.close();
+      logger.info("database closed");
+    };
   })();
   return state.__relaydeskBoot;
 }
