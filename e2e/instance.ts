@@ -5,10 +5,11 @@ import path from "node:path";
 /**
  * A second Relaydesk instance for the two-instance tests: `node scripts/start.mjs` on its own
  * port and its own PGlite data folder, from the build Playwright's web server already made.
- * It runs in its own process group so `kill()` takes down `next start` too (SIGKILL cannot be
- * forwarded by start.mjs) — the crash the tests need.
+ * It runs in its own process group so `kill()` takes down a build it may start too — the crash the
+ * tests need; `stop()` is SIGTERM (the server finishes requests and closes its database) and
+ * resolves to the exit code.
  */
-export type Instance = { url: string; port: number; dataDir: string; kill(): Promise<void>; stop(): Promise<void> };
+export type Instance = { url: string; port: number; dataDir: string; kill(): Promise<number | null>; stop(): Promise<number | null> };
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -27,7 +28,7 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number) 
   throw new Error(`instance at ${url} did not start within ${timeoutMs} ms`);
 }
 
-/** The web server is a grandchild: wait until the database lock's owner is gone (or a zombie). */
+/** Wait until the database lock's owner is gone (or a zombie). */
 async function serverGone(dataDir: string) {
   const lock = path.join(dataDir, "pglite.lock");
   for (let i = 0; i < 60; i++) {
@@ -68,7 +69,7 @@ export async function startInstance(port: number, opts: { fresh: boolean; dataDi
   const log = fs.createWriteStream(path.join(root, "test-results", `instance-${port}.log`), { flags: "a" });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const signalGroup = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.pid) {
       try {
@@ -77,8 +78,9 @@ export async function startInstance(port: number, opts: { fresh: boolean; dataDi
         // already gone
       }
     }
-    await exited;
+    const code = await exited;
     await serverGone(dataDir);
+    return code;
   };
   await waitUntilUp(url, child, 120_000);
   return { url, port, dataDir, kill: () => signalGroup("SIGKILL"), stop: () => signalGroup("SIGTERM") };

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
@@ -271,10 +273,12 @@ for (const kind of ["pglite", "postgres"] as const) {
     });
 
     test("concurrent work on one ticket all lands: 4 staff × 25 replies and 50 callbacks at once", async ({ browser }) => {
-      const writers = await Promise.all([0, 1, 2, 3].map(() => staffClient(browser, instance!.url)));
+      // Four clients of their own (own connections), signed in as the staff member once.
+      const storageState = await staff.context.storageState();
+      const writers = await Promise.all([0, 1, 2, 3].map(() => browser.newContext({ baseURL: instance!.url, storageState })));
       try {
         const replies = writers.flatMap((w, i) =>
-          Array.from({ length: 25 }, (_, j) => call(w.context, "console.reply", { ticketId: tickets.busy, body: `并发回复 ${i}-${j}`, attachmentIds: [] })),
+          Array.from({ length: 25 }, (_, j) => call(w, "console.reply", { ticketId: tickets.busy, body: `并发回复 ${i}-${j}`, attachmentIds: [] })),
         );
         const callbacks = Array.from({ length: 50 }, (_, k) => peer.sendCallback(peer.agentReply(busyGuid, `云端回复 ${k}`)));
         const [replyAnswers, callbackAnswers] = await Promise.all([Promise.all(replies), Promise.all(callbacks)]);
@@ -282,7 +286,7 @@ for (const kind of ["pglite", "postgres"] as const) {
         // Applied in line, not left to the worker's queue (202).
         expect(callbackAnswers.filter((s) => s !== 200)).toEqual([]);
       } finally {
-        await Promise.all(writers.map((w) => w.context.close()));
+        await Promise.all(writers.map((w) => w.close()));
       }
       await stop();
       await withSql(backend, async (sql) => {
@@ -297,6 +301,30 @@ for (const kind of ["pglite", "postgres"] as const) {
         const perTx = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM rd_probe WHERE ticket_id = $1 GROUP BY txid`, [tickets.busy]);
         expect(perTx.length).toBe(150);
       });
+      await start(false);
+    });
+
+    test("SIGTERM: requests in flight finish, then the server closes its database and exits 0", async () => {
+      // A request the server is still reading (its body trickles in) when the signal arrives.
+      const url = new URL(`${instance!.url}/api/trpc/portal.create`);
+      const body = JSON.stringify({ json: { title: "x".repeat(2000) } });
+      const answered = new Promise<number>((resolve, reject) => {
+        const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.write(body.slice(0, 100));
+        setTimeout(() => req.end(body.slice(100)), 1_500);
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      const stopped = instance!.stop();
+      instance = undefined;
+      // Not signed in: the answer is a 401 — but an answer, not a reset connection.
+      expect(await answered).toBe(401);
+      expect(await stopped).toBe(0);
+      // The embedded database released its lock (a crash would leave it for the next start to clear).
+      if (kind === "pglite") expect(fs.existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
     });
   });
 }

@@ -69,6 +69,11 @@ export function isUniqueViolation(e: unknown): boolean {
   return prismaCode(e) === "P2002";
 }
 
+/** The database was too busy to start (or finish) a transaction in time; it was rolled back whole. */
+export function isTransactionTimeout(e: unknown): boolean {
+  return prismaCode(e) === "P2028";
+}
+
 /** A deadlock or serialization failure (PostgreSQL 40P01 / 40001): retry the whole transaction. */
 export function isWriteConflict(e: unknown): boolean {
   return prismaCode(e) === "P2034";

@@ -1,4 +1,4 @@
-import { isAppError, isUniqueViolation, isWriteConflict } from "../errors.ts";
+import { isAppError, isTransactionTimeout, isUniqueViolation, isWriteConflict } from "../errors.ts";
 import { logger } from "../logger.ts";
 
 /**
@@ -25,6 +25,29 @@ export async function retryOnContention<T>(
 }
 
 export function isContention(e: unknown, staleVersionIsFinal = false): boolean {
-  if (isUniqueViolation(e) || isWriteConflict(e)) return true;
+  if (isUniqueViolation(e) || isWriteConflict(e) || isTransactionTimeout(e)) return true;
   return !staleVersionIsFinal && isAppError(e) && e.code === "CONFLICT";
+}
+
+/**
+ * Commands on one ticket in this process take turns before they open a transaction, so a burst on
+ * one busy ticket waits here instead of holding every pooled connection while it queues on the row
+ * lock (which starved the pool: "unable to start a transaction in the given time"). The row lock
+ * is the guarantee — across processes, and should a bundle hold a second copy of this queue; the
+ * turn only keeps the waiting out of the database. One queue per process (globalThis).
+ */
+const turns = ((globalThis as { __relaydeskTicketTurns?: Map<number, Promise<unknown>> }).__relaydeskTicketTurns ??= new Map());
+
+export function inTicketTurn<T>(ticketId: number, work: () => Promise<T>): Promise<T> {
+  const previous = turns.get(ticketId) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(ticketId, settled);
+  void settled.then(() => {
+    if (turns.get(ticketId) === settled) turns.delete(ticketId);
+  });
+  return run;
 }

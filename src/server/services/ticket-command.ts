@@ -10,7 +10,7 @@ import {
 import { decide, type Decision, type TicketAction, type TicketSnapshot, type TicketState } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
-import { retryOnContention } from "./contention.ts";
+import { inTicketTurn, retryOnContention } from "./contention.ts";
 
 /** Who acts, as written into the audit trail and author lines. */
 export type ActorRef = {
@@ -66,7 +66,7 @@ export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop
  */
 export function runTicketCommand<T = void>(db: Db, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
   const once = () => inTransaction(db, (tx) => runTicketCommandInTx(tx, command));
-  return retryOnContention(once, { staleVersionIsFinal: command.expectedVersion !== undefined });
+  return inTicketTurn(command.ticketId, () => retryOnContention(once, { staleVersionIsFinal: command.expectedVersion !== undefined }));
 }
 
 /**

@@ -11,7 +11,7 @@ import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, 
 import { decryptSecret } from "./secret-box.ts";
 import { SIGNATURE_HEADERS, verifyRequest, type HeaderReader } from "./signature.ts";
 import { HTTP_STATUS_FOR_ERROR, ZCallbackEvent, errorCodeForVerifyFailure, type CallbackEvent, type ProtocolErrorBody, type ProtocolErrorCode } from "./protocol.ts";
-import { isContention, retryOnContention } from "../services/contention.ts";
+import { inTicketTurn, isContention, retryOnContention } from "../services/contention.ts";
 
 export type CallbackRequest = {
   method: string;
@@ -63,7 +63,7 @@ export async function handleUpstreamCallback(db: Db, deps: { authSecret: string 
   }
 
   try {
-    const duplicate = await retryOnContention(() => inTransaction(db, (tx) => storeAndApply(tx, link, event)));
+    const duplicate = await inTicketTurn(link.ticketId, () => retryOnContention(() => inTransaction(db, (tx) => storeAndApply(tx, link, event))));
     return { status: 200, body: duplicate ? { ok: true, duplicate: true } : { ok: true } };
   } catch (e) {
     // Signed and valid, so keep it: answer 202 and let the worker apply it (the upstream need not resend).
