@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "../../schemas.ts";
 import { router, staffProcedure } from "../trpc.ts";
 import { consoleHome, listQueue, queueCounts, queueOptions, ZQueueFilter, ZQueueInput } from "../../services/queue-service.ts";
 import { getTicketDetail } from "../../services/ticket-detail-service.ts";
@@ -15,7 +16,7 @@ export const consoleRouter = router({
   bulk: staffProcedure.input(ZBulkInput).mutation(({ ctx, input }) => runBulkAction(ctx.db, ctx.viewer, input, ctx.locale)),
 
   ticket: staffProcedure
-    .input(z.object({ ticketId: z.number().int().positive() }))
+    .input(z.object({ ticketId: ZId }))
     .query(({ ctx, input }) => getTicketDetail(ctx.db, input.ticketId, ctx)),
   accept: staffProcedure.input(ZTicketRef).mutation(({ ctx, input }) => acceptTicket(ctx.db, ctx.viewer, input)),
   reply: staffProcedure.input(ZMessageInput).mutation(({ ctx, input }) => replyToTicket(ctx.db, ctx.viewer, input)),

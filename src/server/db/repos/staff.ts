@@ -48,3 +48,8 @@ export function updateStaff(
     select: staffPublicSelect,
   });
 }
+
+/** Sign-out everywhere for a staff member. */
+export async function endStaffSessions(db: DbOrTx, id: number) {
+  await db.staff.updateMany({ where: { id }, data: { sessionVersion: { increment: 1 } } });
+}
