@@ -261,14 +261,14 @@ describe(`every procedure refuses bad input with a 4xx (${process.env.TEST_DATAB
   });
 
   it("malformed bodies (not JSON, broken superjson, oversized) answer 4xx, never 5xx", async () => {
-    const post = (body: string | Buffer, path = "portal.reply") =>
+    const post = (body: string, path = "portal.reply") =>
       handleTrpcRequest(new Request(`http://relaydesk.test/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body }), contextFor(VIEWERS.member!));
     for (const body of ["{", "null", '{"json":1,"meta":{"values":{"ticketId":["custom","nope"]}}}', '{"json":{"ticketId":1},"meta":{"values":{"ticketId":["map"]}}}', '{"json":{"ticketId":1,"body":"x"},"meta":{"values":{"__proto__":["set"],"body":["bigint"]}}}']) {
       const res = await post(body);
       expect(res.status, body).toBeGreaterThanOrEqual(400);
       expect(res.status, body).toBeLessThan(500);
     }
-    expect((await post(Buffer.alloc(TRPC_MAX_BODY_BYTES + 1, 0x20))).status).toBe(413);
+    expect((await post(" ".repeat(TRPC_MAX_BODY_BYTES + 1))).status).toBe(413);
   });
 
   it("answers carry Cache-Control: private, no-store (personal data, per viewer)", async () => {
