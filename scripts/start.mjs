@@ -30,10 +30,11 @@ if (stale && process.env.RELAYDESK_SKIP_BUILD !== "1") {
 }
 
 const port = process.env.PORT ?? "3000";
-const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+// Our own server around Next's handler: it tells the app the client's real address (TRUST_PROXY).
+const child = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, NEXTAUTH_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}` },
+  env: { ...process.env, PORT: port, NODE_ENV: "production", NEXTAUTH_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}` },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));
