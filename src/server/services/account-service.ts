@@ -62,6 +62,17 @@ export const ZCreateStaffInput = z.object({
   password: ZPassword,
 });
 
+export const ZAdministratorInput = ZCreateStaffInput.omit({ role: true });
+
+/**
+ * 超级管理员 from the command line (npm run admin:create): the way into a new production
+ * database, which has no staff account to sign in with. Only someone with a shell on the server
+ * can run it; the password never passes through the web.
+ */
+export function createAdministrator(db: Db, input: z.input<typeof ZAdministratorInput>) {
+  return createStaffAccount(db, { ...ZAdministratorInput.parse(input), role: "SUPER_ADMIN" });
+}
+
 export function listStaffAccounts(db: Db) {
   return listStaff(db);
 }

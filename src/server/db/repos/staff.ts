@@ -53,3 +53,7 @@ export function updateStaff(
 export async function endStaffSessions(db: DbOrTx, id: number) {
   await db.staff.updateMany({ where: { id }, data: { sessionVersion: { increment: 1 } } });
 }
+
+export function countStaff(db: DbOrTx) {
+  return db.staff.count();
+}
