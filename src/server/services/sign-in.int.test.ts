@@ -28,7 +28,7 @@ beforeEach(async () => {
   await t.prisma.rateLimit.deleteMany({});
 });
 
-describe(`sign-in throttling (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
+describe.sequential(`sign-in throttling (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("every spelling of a login shares the account's bucket: 1100001, 01100001 and the e-mail give 5 guesses in all, not 5 each", async () => {
     const spellings = ["1100001", "01100001", "MEMBER@demo.relaydesk", "001100001", "member@demo.relaydesk"];
     for (const login of spellings) expect(await member(login, "wrong-guess")).toEqual({ ok: false, error: "INVALID_CREDENTIALS" });
@@ -52,7 +52,7 @@ describe(`sign-in throttling (${process.env.TEST_DATABASE_URL ? "postgres" : "pg
     expect(waits[2]).toBeGreaterThan(235);
   });
 
-  it("the right password from a known address still works while an attacker's guesses hold the account back elsewhere", async () => {
+  it("the right password from a known address still works while an attacker's guesses hold the account back elsewhere", { timeout: 180_000 }, async () => {
     expect((await staff("admin", "admin123456", "203.0.113.10")).ok).toBe(true); // the owner's office: now known
     // Many attackers, many addresses: 30 failures on the account.
     for (let i = 0; i < 30; i++) await staff("admin", `guess-${i}`, `192.0.2.${100 + (i % 6)}`);
@@ -62,7 +62,7 @@ describe(`sign-in throttling (${process.env.TEST_DATABASE_URL ? "postgres" : "pg
     expect((await staff("admin", "admin123456", "203.0.113.10")).ok).toBe(true);
   });
 
-  it("20 failures from one client do not lock everyone out: other accounts, and the admin from its own address, still sign in", async () => {
+  it("20 failures from one client do not lock everyone out: other accounts, and the admin from its own address, still sign in", { timeout: 180_000 }, async () => {
     expect((await staff("admin", "admin123456", "203.0.113.20")).ok).toBe(true);
     for (let i = 0; i < 20; i++) await member(i % 2 ? "1100002" : "1100001", `guess-${i}`, "192.0.2.66");
     expect((await staff("admin", "admin123456", "203.0.113.20")).ok).toBe(true);
@@ -71,13 +71,13 @@ describe(`sign-in throttling (${process.env.TEST_DATABASE_URL ? "postgres" : "pg
     expect((await member("1100001", "member123456", "203.0.113.22")).ok).toBe(true);
   });
 
-  it("password spraying from one address is slowed across accounts (50 failures, then that address waits)", async () => {
+  it("password spraying from one address is slowed across accounts (50 failures, then that address waits)", { timeout: 180_000 }, async () => {
     for (let i = 0; i < 50; i++) await member(`nobody${i}@x.cn`, "Passw0rd!", "192.0.2.77");
     expect(await member("1100002", "member123456", "192.0.2.77")).toMatchObject({ ok: false, error: "RATE_LIMITED" });
     expect((await member("1100002", "member123456", "192.0.2.78")).ok).toBe(true);
   });
 
-  it("failed sign-ins and the waits they cause are logged with account and address, never the password", async () => {
+  it("failed sign-ins and the waits they cause are logged with account and address, never the password", { timeout: 180_000 }, async () => {
     const warn = vi.spyOn(logger, "warn");
     try {
       for (let i = 0; i < 6; i++) await staff("kefu", "Secret-Guess-123", "192.0.2.90");
@@ -110,7 +110,7 @@ describe(`account enumeration (${process.env.TEST_DATABASE_URL ? "postgres" : "p
     return performance.now() - start;
   }
 
-  it("a login naming no account costs as much as a wrong password for an existing one (one scrypt either way)", async () => {
+  it("a login naming no account costs as much as a wrong password for an existing one (one scrypt either way)", { timeout: 180_000 }, async () => {
     await member("nobody-warmup@x.cn", "x"); // the decoy hash is made once
     const existing: number[] = [];
     const missing: number[] = [];
