@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
 import { TRPCReactProvider } from "@/trpc/react";
+import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { TimeZoneCookie } from "@/components/time-zone-cookie";
 import "./globals.css";
 
@@ -12,11 +13,11 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const locale = await getLocale();
+  const locale = resolveLocale(await getLocale());
   return (
     <html lang={locale}>
       <body>
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages(locale, "shared")}>
           <TRPCReactProvider>
             <TimeZoneCookie />
             {children}

@@ -48,6 +48,21 @@ export const MESSAGES = {
   },
 } as const;
 
+/**
+ * Which namespaces each area's browser code receives (server code reads them all). The member
+ * portal never ships the console's texts: they describe staff tools a member has no business
+ * reading, and they would only make its pages heavier.
+ */
+const CLIENT_NAMESPACES = {
+  shared: ["common", "auth", "errors", "tickets"],
+  portal: ["common", "auth", "errors", "tickets", "portal"],
+  console: ["common", "auth", "errors", "tickets", "console", "categories", "escalation", "partners"],
+} as const satisfies Record<string, readonly (keyof (typeof MESSAGES)["zh-CN"])[]>;
+
+export function clientMessages(locale: Locale, area: keyof typeof CLIENT_NAMESPACES) {
+  return Object.fromEntries(CLIENT_NAMESPACES[area].map((ns) => [ns, MESSAGES[locale][ns]]));
+}
+
 export function resolveLocale(value: string | undefined | null): Locale {
   if (!value) return DEFAULT_LOCALE;
   if ((LOCALES as readonly string[]).includes(value)) return value as Locale;

@@ -1,6 +1,7 @@
 import { getConfig } from "./config.ts";
 import { getDatabase } from "./db/index.ts";
 import { DEMO_ACCOUNTS, seedDemoData } from "./db/seed-demo.ts";
+import { countStaff } from "./db/repos/staff.ts";
 import { logger } from "./logger.ts";
 import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
 
@@ -28,6 +29,10 @@ export function bootstrap(): Promise<void> {
           "",
         ].join("\n"),
       );
+    }
+    if ((await countStaff(database.prisma)) === 0) {
+      // A fresh production database has no account to sign in with; the way in is a shell command.
+      logger.warn("no staff account exists yet: create the first administrator with `npm run admin:create`");
     }
     if (config.inProcessWorker) startBackgroundWork(database.prisma, config);
     // The web server (scripts/serve.mjs) calls this once its requests have finished.

@@ -19,6 +19,8 @@ const ZEnv = z.object({
   PUBLIC_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   RELAYDESK_DEMO_DATA: z.enum(["auto", "yes", "no"]).default("auto"),
   RELAYDESK_WORKER: z.enum(["inprocess", "off"]).optional(),
+  /** Reverse proxies in front (their X-Forwarded-For is believed); read by scripts/serve.mjs. */
+  TRUST_PROXY: z.string().regex(/^\d{1,2}$/, "must be the number of proxies in front (0, 1, 2 …)").optional().or(z.literal("")),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

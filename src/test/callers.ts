@@ -1,13 +1,14 @@
 import { createCaller } from "@/server/api/root";
 import type { Db } from "@/server/db/client";
+import { rateLimitsFor } from "@/server/rate-limits";
 import type { Viewer } from "@/server/viewer";
 
 /** A tRPC caller acting as `viewer`: the same procedures, middleware and errors as over HTTP. */
-export function callerFor(db: Db, viewer: Viewer, locale: "zh-CN" | "en" = "zh-CN") {
-  return createCaller({ db, viewer, locale, timeZone: "Asia/Shanghai" });
+export function callerFor(db: Db, viewer: Viewer, locale: "zh-CN" | "en" = "zh-CN", clientAddress = "192.0.2.1") {
+  return createCaller({ db, viewer, locale, timeZone: "Asia/Shanghai", limits: rateLimitsFor(db), clientAddress });
 }
 
 export const asSuperAdmin = (db: Db) => callerFor(db, { kind: "staff", staffId: 1, name: "超级管理员", role: "SUPER_ADMIN" });
 export const asStaff = (db: Db, staffId = 2, name = "客服小王") => callerFor(db, { kind: "staff", staffId, name, role: "STAFF" });
 export const asMember = (db: Db, memberId = 1100001, name = "张三") => callerFor(db, { kind: "member", memberId, name });
-export const asAnonymous = (db: Db) => callerFor(db, { kind: "anonymous" });
+export const asAnonymous = (db: Db, clientAddress?: string) => callerFor(db, { kind: "anonymous" }, "zh-CN", clientAddress);

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase, type Database } from "@/server/db/client";
 
-export type TestDatabase = Database & { label: string };
+/** `url` is set on PostgreSQL, so a test can open a second client (another process) on the same database. */
+export type TestDatabase = Database & { label: string; url?: string };
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite, or — when
@@ -23,6 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     ...db,
     label: "postgres",
+    url: url.toString(),
     close: async () => {
       await db.close();
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getTranslations } from "next-intl/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
+import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireMemberPage } from "@/server/page-guards";
@@ -8,7 +10,9 @@ import { requireMemberPage } from "@/server/page-guards";
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const viewer = await requireMemberPage();
   const t = await getTranslations("common");
+  const locale = resolveLocale(await getLocale());
   return (
+    <NextIntlClientProvider messages={clientMessages(locale, "portal")}>
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
@@ -31,5 +35,6 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="mx-auto max-w-5xl px-4 py-6">{children}</main>
     </div>
+    </NextIntlClientProvider>
   );
 }

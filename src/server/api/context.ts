@@ -1,6 +1,8 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { getDb } from "../db/index.ts";
+import { clientAddressOf } from "../http/client-address.ts";
+import { rateLimitsFor } from "../rate-limits.ts";
 import { getViewer } from "../request-viewer.ts";
 import type { Context } from "./trpc.ts";
 import { resolveLocale } from "@/i18n/messages";
@@ -8,10 +10,13 @@ import { resolveTimeZone } from "@/lib/datetime";
 
 export async function createRequestContext(): Promise<Context> {
   const store = await cookies();
+  const db = await getDb();
   return {
-    db: await getDb(),
+    db,
     viewer: await getViewer(),
     locale: resolveLocale(store.get("locale")?.value),
     timeZone: resolveTimeZone(store.get("tz")?.value),
+    limits: rateLimitsFor(db),
+    clientAddress: clientAddressOf(await headers()),
   };
 }

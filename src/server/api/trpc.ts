@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import type { Db } from "../db/client.ts";
 import { AppError, isAppError, type AppErrorCode } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
+import type { RateLimits } from "../rate-limits.ts";
 import type { Viewer } from "../viewer.ts";
 import { translate, type Locale } from "@/i18n/messages";
 
@@ -13,6 +14,10 @@ export type Context = {
   viewer: Viewer;
   locale: Locale;
   timeZone: string;
+  /** The shared rate limiters (database-backed), built from `db`. */
+  limits: RateLimits;
+  /** The client's address as the server resolved it (TRUST_PROXY), for per-address limits. */
+  clientAddress: string;
 };
 
 const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {

@@ -4,14 +4,18 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getServerSession } from "next-auth";
 import { getConfig } from "../config.ts";
 import { getDb } from "../db/index.ts";
+import { clientAddressOf } from "../http/client-address.ts";
+import { rateLimitsFor } from "../rate-limits.ts";
 import { loginMember, loginStaff, type LoginResult, type SessionClaims } from "../services/auth-service.ts";
 
 type Creds = Record<string, string> | undefined;
 
-function clientAddress(req: { headers?: Record<string, unknown> }): string {
-  const fwd = req.headers?.["x-forwarded-for"];
-  return typeof fwd === "string" ? fwd.split(",")[0]!.trim() : "local";
+/** The typed login and password, and the client's address as our server resolved it (never a client's X-Forwarded-For). */
+function credentials(creds: Creds, req: { headers?: Record<string, unknown> }) {
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  return { login: text(creds?.login), password: text(creds?.password), address: clientAddressOf(req.headers) };
 }
+
 
 /** next-auth reports a thrown Error's message to the login form: we send stable codes. */
 function toUser(result: LoginResult) {
@@ -33,7 +37,7 @@ export function getAuthOptions(): AuthOptions {
         credentials: { login: { type: "text" }, password: { type: "password" } },
         async authorize(creds: Creds, req) {
           const db = await getDb();
-          return toUser(await loginMember(db, creds?.login ?? "", creds?.password ?? "", clientAddress(req)));
+          return toUser(await loginMember(db, rateLimitsFor(db), credentials(creds, req)));
         },
       }),
       CredentialsProvider({
@@ -42,7 +46,7 @@ export function getAuthOptions(): AuthOptions {
         credentials: { login: { type: "text" }, password: { type: "password" } },
         async authorize(creds: Creds, req) {
           const db = await getDb();
-          return toUser(await loginStaff(db, creds?.login ?? "", creds?.password ?? "", clientAddress(req)));
+          return toUser(await loginStaff(db, rateLimitsFor(db), credentials(creds, req)));
         },
       }),
     ],

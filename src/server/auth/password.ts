@@ -25,3 +25,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Checks `password` against `stored`, or — when there is no account — against a throw-away hash
+ * with the same parameters, so a login that names nobody costs exactly as much as a wrong
+ * password (the time taken says nothing about which accounts exist).
+ */
+export async function verifyPasswordOrDecoy(password: string, stored: string | null | undefined): Promise<boolean> {
+  decoy ??= hashPassword(randomBytes(16).toString("hex"));
+  const ok = await verifyPassword(password, stored ?? (await decoy));
+  return ok && !!stored;
+}

@@ -46,4 +46,13 @@ describe("file types by magic bytes", () => {
     expect(long).toHaveLength(200);
     expect(long.endsWith(".jpeg")).toBe(true);
   });
+
+  it("file names lose U+202E and the other bidirectional controls, so invoice\u202Efdp.exe cannot pose as a PDF", () => {
+    expect(sanitizeFileName("invoice\u202Efdp.exe")).toBe("invoicefdp.exe");
+    for (const c of ["\u202A", "\u202B", "\u202C", "\u202D", "\u2066", "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"]) {
+      expect(sanitizeFileName(`a${c}b.png`)).toBe("ab.png");
+    }
+    expect(sanitizeFileName("x\uD800y.png")).toBe("xy.png");
+    expect(sanitizeFileName("截图😀.png")).toBe("截图😀.png");
+  });
 });

@@ -46,11 +46,22 @@ export function checkUpload(purpose: UploadPurpose, bytes: Uint8Array): UploadCh
 }
 
 /**
- * A file name safe to store and show: no folders, no control characters, at most 200
- * characters (the column's size), keeping the extension when shortening.
+ * Bidirectional controls (U+202A–U+202E, U+2066–U+2069, the marks U+200E/U+200F/U+061C): they
+ * reorder what a reader sees, so "invoice\u202Efdp.exe" would show as "invoiceexe.pdf".
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/**
+ * A file name safe to store and show: no folders, no control or bidirectional characters, no
+ * unpaired surrogates, at most 200 characters (the column's size), keeping the extension when
+ * shortening.
  */
 export function sanitizeFileName(name: string, fallback = "file"): string {
-  const base = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  const base = (name.split(/[\\/]/).pop() ?? "")
+    .replace(/[\u0000-\u001f\u007f"]/g, "")
+    .replace(BIDI_CONTROLS, "")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+    .trim();
   const clean = base === "" || base === "." || base === ".." ? fallback : base;
   if (clean.length <= 200) return clean;
   const dot = clean.lastIndexOf(".");

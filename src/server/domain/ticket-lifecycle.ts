@@ -357,6 +357,30 @@ export function availableActions(s: TicketSnapshot, actor: Actor): TicketAction[
   return TICKET_ACTIONS.filter((a) => actorOf(a) === actor && decide(a, s).ok);
 }
 
+/**
+ * Actions that leave an entry the member reads: a public message, the member's own close or
+ * rating, a staff close (its public system line). Notes, moves, escalation and the upstream's
+ * state traffic are staff-only work.
+ */
+export const MEMBER_VISIBLE_ACTIONS: ReadonlySet<TicketAction> = new Set<TicketAction>([
+  "member.reply",
+  "member.close",
+  "member.rate",
+  "staff.reply",
+  "staff.close",
+  "upstream.message",
+]);
+
+/**
+ * Whether a transition changes what the member sees: such a change moves the member's own
+ * version (the member's close is checked against it) and last-activity time (我的工单's order);
+ * staff-only work moves neither, so it neither reorders the member's list nor makes the
+ * member's close report "工单已被他人修改".
+ */
+export function isMemberVisible(action: TicketAction, from: TicketState, to: TicketState): boolean {
+  return MEMBER_VISIBLE_ACTIONS.has(action) || from.status !== to.status;
+}
+
 /** Closed on our side (已完成). A partner ticket may still be reopened by its partner. */
 export function isFinished(s: Pick<TicketSnapshot, "status">): boolean {
   return s.status === "COMPLETED";

@@ -3,16 +3,13 @@ import { z } from "zod";
 import { UPLOAD_POLICIES } from "../domain/file-types.ts";
 import { getDb } from "../db/index.ts";
 import { AppError } from "../errors.ts";
-import { RateLimiter } from "../rate-limit.ts";
+import { rateLimitsFor } from "../rate-limits.ts";
 import { getViewer } from "../request-viewer.ts";
 import { storeCategoryIcon, uploadAttachment } from "../services/file-service.ts";
 import { getBlobStore } from "../storage/index.ts";
 import type { Viewer } from "../viewer.ts";
 import { readSingleFile, type ReadFileResult } from "./multipart.ts";
 import { errorResponse, requestLocale } from "./respond.ts";
-
-/** 30 uploads a minute per signed-in viewer: enough for a form, too few to fill the disk quickly. */
-const uploadsPerViewer = new RateLimiter(30, 60_000);
 
 const ZPurpose = z.enum(["icon", "attachment"]);
 
@@ -28,12 +25,14 @@ export async function handleUpload(req: Request): Promise<Response> {
     if (!purpose.success) throw new AppError("VALIDATION", "categories.uploads.errors.purpose");
     const viewer = await getViewer();
     assertMayUpload(viewer, purpose.data);
-    if (!uploadsPerViewer.take(`${viewer.kind}:${viewerId(viewer)}`)) throw new AppError("RATE_LIMITED", "errors.rateLimited");
+    const db = await getDb();
+    // 30 a minute per signed-in viewer (rate-limits.ts): enough for a form, too few to fill the disk.
+    if (!(await rateLimitsFor(db).take("upload", `${viewer.kind}:${viewerId(viewer)}`)).ok) throw new AppError("RATE_LIMITED", "errors.tooManyUploads");
 
     const file = fileOrError(await readSingleFile(req, "file", UPLOAD_POLICIES[purpose.data].maxBytes), purpose.data);
     const store = getBlobStore();
     const body =
-      purpose.data === "icon" ? await storeCategoryIcon(store, viewer, file) : await uploadAttachment(await getDb(), store, viewer, file);
+      purpose.data === "icon" ? await storeCategoryIcon(db, store, viewer, file) : await uploadAttachment(db, store, viewer, file);
     return Response.json(body, { status: 201, headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e, locale, "uploads");

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { z } from "zod";
+import { ZId, zPageSize, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import {
   findPartner,
@@ -22,7 +23,7 @@ import { ZUpstreamTicketType } from "../upstream/protocol.ts";
 export const ROTATION_GRACE_DAYS = 7;
 const DAY_MS = 24 * 3600_000;
 
-const ZName = z.string().trim().min(1, "partners.errors.nameRequired").max(64, "partners.errors.nameTooLong");
+const ZName = zText({ min: 1, required: "partners.errors.nameRequired", max: 64, tooLong: "partners.errors.nameTooLong" });
 const ZCallbackUrl = z
   .string()
   .trim()
@@ -45,7 +46,7 @@ export const ZCreatePartnerInput = z.object({
 });
 
 export const ZUpdatePartnerInput = z.object({
-  id: z.number().int().positive(),
+  id: ZId,
   name: ZName.optional(),
   callbackUrl: ZCallbackUrl.optional(),
   enabled: z.boolean().optional(),
@@ -53,7 +54,7 @@ export const ZUpdatePartnerInput = z.object({
 });
 
 export const ZRotateSecretInput = z.object({
-  id: z.number().int().positive(),
+  id: ZId,
   /** After a leak: the old secret stops working at once (no grace period). */
   immediate: z.boolean().default(false),
 });
@@ -116,8 +117,8 @@ export async function rotatePartnerSecret(db: Db, input: z.infer<typeof ZRotateS
 }
 
 export const ZDeliveriesInput = z.object({
-  partnerId: z.number().int().positive(),
-  limit: z.number().int().min(1).max(100).default(20),
+  partnerId: ZId,
+  limit: zPageSize(100, 20),
 });
 
 /** The partner page's delivery log: status, attempts and last error of its recent callbacks. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId, ZVersion, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
@@ -9,10 +10,10 @@ import { recordPartnerEvent } from "./partner-events.ts";
 // Our staff acting as the partner's upstream (云技术客服) on a ticket the partner sent us (R4).
 
 export const ZPartnerTicketAction = z.object({
-  ticketId: z.number().int().positive(),
-  expectedVersion: z.number().int().nonnegative().optional(),
+  ticketId: ZId,
+  expectedVersion: ZVersion.optional(),
   /** Optional words for the partner, sent with the callback. */
-  reason: z.string().trim().max(MAX_REASON_LENGTH, "errors.reasonTooLong").optional(),
+  reason: zText({ max: MAX_REASON_LENGTH, tooLong: "errors.reasonTooLong" }).optional(),
 });
 export type PartnerTicketActionInput = z.infer<typeof ZPartnerTicketAction>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId, ZVersion } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import { isAppError } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
@@ -10,9 +11,9 @@ export const ZBulkInput = z
   .object({
     action: z.enum(["accept", "assign", "close"]),
     /** Each with the version the queue showed: a ticket changed since is reported, not overwritten. */
-    items: z.array(z.object({ ticketId: z.number().int().positive(), expectedVersion: z.number().int().nonnegative() })).min(1).max(100),
+    items: z.array(z.object({ ticketId: ZId, expectedVersion: ZVersion })).min(1).max(100, "errors.tooManyItems"),
     /** For assign; null = unassign. */
-    assigneeId: z.number().int().positive().nullable().optional(),
+    assigneeId: ZId.nullable().optional(),
   })
   .refine((v) => v.action !== "assign" || v.assigneeId !== undefined, { message: "console.errors.bulkAssigneeRequired", path: ["assigneeId"] });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import { createCannedReply, deleteCannedReply, findCannedReply, listCannedReplies, updateCannedReply } from "../db/repos/canned-replies.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -8,10 +9,10 @@ import { MAX_BODY } from "./ticket-inputs.ts";
 /** 预设回复: a library every staff member reads and inserts from; its author or the super admin edits it. */
 
 export const ZCannedReplyInput = z.object({
-  title: z.string().trim().min(1, "console.errors.cannedTitleRequired").max(100, "console.errors.cannedTitleTooLong"),
-  body: z.string().trim().min(1, "errors.bodyRequired").max(MAX_BODY, "errors.bodyTooLong"),
+  title: zText({ min: 1, required: "console.errors.cannedTitleRequired", max: 100, tooLong: "console.errors.cannedTitleTooLong" }),
+  body: zText({ min: 1, required: "errors.bodyRequired", max: MAX_BODY, tooLong: "errors.bodyTooLong" }),
 });
-export const ZCannedReplyUpdate = ZCannedReplyInput.extend({ id: z.number().int().positive() });
+export const ZCannedReplyUpdate = ZCannedReplyInput.extend({ id: ZId });
 
 export function listCannedReplyLibrary(db: Db) {
   return listCannedReplies(db);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import {
   countCategoriesInGroup,
@@ -14,7 +15,7 @@ import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 import { isForeignKeyViolation, isRecordNotFound, sameIds, ZIdList, ZSortOrder } from "./category-shared.ts";
 
 /** 所属分组: groups order the member's category picker; a disabled one hides its categories. */
-const ZGroupName = z.string().trim().min(1, "categories.errors.groupNameRequired").max(64, "categories.errors.groupNameTooLong");
+const ZGroupName = zText({ min: 1, required: "categories.errors.groupNameRequired", max: 64, tooLong: "categories.errors.groupNameTooLong" });
 
 export const ZCreateCategoryGroupInput = z.object({
   name: ZGroupName,
@@ -22,7 +23,7 @@ export const ZCreateCategoryGroupInput = z.object({
   enabled: z.boolean().default(true),
 });
 export const ZUpdateCategoryGroupInput = z.object({
-  id: z.number().int().positive(),
+  id: ZId,
   name: ZGroupName.optional(),
   sortOrder: ZSortOrder.optional(),
   enabled: z.boolean().optional(),

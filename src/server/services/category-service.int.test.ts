@@ -7,6 +7,9 @@ import { asAnonymous, asMember, asStaff, asSuperAdmin } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { getBlobStore } from "@/server/storage";
 import { assertCategoryOpenForNewTickets } from "./category-service";
+import { readCategoryIcon, storeCategoryIcon, uploadAttachment } from "./file-service";
+
+const kefuViewer = { kind: "staff", staffId: 2, name: "客服小王", role: "STAFF" } as const;
 
 // The router's file store lives under RELAYDESK_DATA_DIR; keep it out of the work tree.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-cat-"));
@@ -98,10 +101,27 @@ describe(`categories (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
     expect((await t.prisma.category.findUniqueOrThrow({ where: { id: mark.id } })).description).toBe("商标注册、续展与查询");
   });
 
+  it("icons publish only icon uploads: a member's attachment (any other stored file) can never become a public category icon", async () => {
+    const store = getBlobStore();
+    const secret = new Uint8Array([...PNG, 1, 2, 3, 4]); // a member's private screenshot
+    const attachment = await uploadAttachment(t.prisma, store, { kind: "member", memberId: 1100001, name: "张三" }, { fileName: "私密.png", bytes: secret });
+    const stored = await t.prisma.attachment.findUniqueOrThrow({ where: { id: attachment.id } });
+    const staff = asStaff(t.prisma);
+    await expect(staff.categories.create(input({ name: "偷发布", iconKey: stored.storageKey }))).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "ICON图标不存在，请重新上传",
+    });
+    const existing = (await staff.categories.list())[0]!;
+    // Even set behind the service's back, the icon route serves only icon uploads.
+    await t.prisma.category.update({ where: { id: existing.id }, data: { iconKey: stored.storageKey } });
+    await expect(readCategoryIcon(t.prisma, store, stored.storageKey)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await t.prisma.category.update({ where: { id: existing.id }, data: { iconKey: existing.iconKey } });
+  });
+
   it("lists categories in 排序 order with group, type, [API] flag and icon; icons must be uploaded first", async () => {
     const staff = asStaff(t.prisma);
     await expect(staff.categories.create(input({ name: "带图标", iconKey: "a".repeat(64) }))).rejects.toMatchObject({ message: "ICON图标不存在，请重新上传" });
-    const iconKey = await getBlobStore().put(PNG);
+    const { iconKey } = await storeCategoryIcon(t.prisma, getBlobStore(), kefuViewer, { fileName: "icon.png", bytes: PNG });
     const created = await staff.categories.create(input({ name: "带图标", iconKey, sortOrder: 0 }));
     const list = await staff.categories.list();
     expect(list.map((c) => c.sortOrder)).toEqual([...list.map((c) => c.sortOrder)].sort((a, b) => a - b));

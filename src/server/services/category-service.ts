@@ -7,6 +7,7 @@ import {
   findCategoryGroup,
   findCategoryOpenState,
   insertCategory,
+  isUploadedIcon,
   listCategoriesOfTypes,
   listCategoryRows,
   listOpenCategoryGroups,
@@ -27,13 +28,14 @@ import {
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { BLOB_KEY } from "../storage/blob-store.ts";
+import { INT32_MAX, ZId, zText } from "../schemas.ts";
 import { isForeignKeyViolation, isRecordNotFound, requiredNumber, sameIds, ZIdList, ZSortOrder } from "./category-shared.ts";
 
 /** The manual's form (添加/修改分类). Messages name keys in src/messages/<locale>/categories.json. */
 export const ZCategoryInput = z.object({
-  name: z.string().trim().min(1, "categories.errors.nameRequired").max(64, "categories.errors.nameTooLong"),
-  description: z.string().trim().min(1, "categories.errors.descriptionRequired").max(500, "categories.errors.descriptionTooLong"),
-  groupId: requiredNumber(z.number().int().positive("categories.errors.groupRequired"), "categories.errors.groupRequired"),
+  name: zText({ min: 1, required: "categories.errors.nameRequired", max: 64, tooLong: "categories.errors.nameTooLong" }),
+  description: zText({ min: 1, required: "categories.errors.descriptionRequired", max: 500, tooLong: "categories.errors.descriptionTooLong" }),
+  groupId: requiredNumber(z.number().int("categories.errors.groupRequired").positive("categories.errors.groupRequired").max(INT32_MAX, "categories.errors.groupRequired"), "categories.errors.groupRequired"),
   type: z.enum(TICKET_TYPES, { error: "categories.errors.typeRequired" }),
   submitToApi: z.boolean(),
   iconKey: z.string().regex(BLOB_KEY, "categories.errors.iconMissing").nullable(),
@@ -41,7 +43,7 @@ export const ZCategoryInput = z.object({
   enabled: z.boolean(),
 });
 export type CategoryInput = z.output<typeof ZCategoryInput>;
-export const ZUpdateCategoryInput = ZCategoryInput.extend({ id: z.number().int().positive() });
+export const ZUpdateCategoryInput = ZCategoryInput.extend({ id: ZId });
 
 /** Icons are public and cached forever: the key is the content hash. */
 export const iconUrl = (key: string | null) => (key ? `/api/files/icons/${key}` : null);
@@ -159,7 +161,11 @@ async function checkCategory(db: Db, store: BlobStore, input: CategoryInput, id?
   const others = await listCategoriesOfTypes(db, ONE_PER_TYPE);
   const issue = validateCategoryInput({ ...input, id }, others)[0];
   if (issue) throw issueError(issue, input.type);
-  if (input.iconKey && !(await store.exists(input.iconKey))) throw new AppError("VALIDATION", "categories.errors.iconMissing");
+  // Icons are public: only a file uploaded as an icon may become one, never another stored file
+  // (a member's attachment has a key too).
+  if (input.iconKey && !((await isUploadedIcon(db, input.iconKey)) && (await store.exists(input.iconKey)))) {
+    throw new AppError("VALIDATION", "categories.errors.iconMissing");
+  }
   return input;
 }
 

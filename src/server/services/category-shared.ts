@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "../schemas.ts";
 
 /** 排序: ascending, a whole number ≥ 0 (the manual's required field). */
 export const ZSortOrder = z
@@ -16,7 +17,7 @@ export function requiredNumber(schema: z.ZodNumber, message: string) {
 }
 
 /** A full ordering: every id exactly once, first = top. */
-export const ZIdList = z.array(z.number().int().positive()).min(1).max(1000);
+export const ZIdList = z.array(ZId).min(1).max(1000, "errors.tooManyItems");
 
 /** Prisma's foreign-key violation: a row gained a reference between our check and our delete. */
 export function isForeignKeyViolation(e: unknown): boolean {

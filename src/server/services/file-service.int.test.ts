@@ -33,24 +33,24 @@ afterAll(async () => {
 
 describe(`uploads and downloads (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("icons: staff only, PNG/JPEG/WebP by magic bytes, at most 512 KB; a refused file stores nothing", async () => {
-    await expect(storeCategoryIcon(store, zhang, { fileName: "a.png", bytes: PNG })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(storeCategoryIcon(store, kefu, { fileName: "logo.png", bytes: SVG })).rejects.toMatchObject({
+    await expect(storeCategoryIcon(t.prisma, store, zhang, { fileName: "a.png", bytes: PNG })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(storeCategoryIcon(t.prisma, store, kefu, { fileName: "logo.png", bytes: SVG })).rejects.toMatchObject({
       code: "VALIDATION",
       messageKey: "categories.uploads.errors.type.icon",
     });
     const big = new Uint8Array(512 * 1024 + 1);
     big.set(PNG);
-    await expect(storeCategoryIcon(store, kefu, { fileName: "big.png", bytes: big })).rejects.toMatchObject({
+    await expect(storeCategoryIcon(t.prisma, store, kefu, { fileName: "big.png", bytes: big })).rejects.toMatchObject({
       code: "PAYLOAD_TOO_LARGE",
       params: { max: "512 KB" },
     });
     expect(storedFiles()).toEqual([]);
-    const { iconKey } = await storeCategoryIcon(store, kefu, { fileName: "logo.svg", bytes: PNG });
+    const { iconKey } = await storeCategoryIcon(t.prisma, store, kefu, { fileName: "logo.svg", bytes: PNG });
     expect(iconKey).toMatch(/^[a-f0-9]{64}$/);
   });
 
   it("icons are served only while a category uses them, with the type their bytes have", async () => {
-    const { iconKey } = await storeCategoryIcon(store, kefu, { fileName: "x", bytes: PNG });
+    const { iconKey } = await storeCategoryIcon(t.prisma, store, kefu, { fileName: "x", bytes: PNG });
     await expect(readCategoryIcon(t.prisma, store, iconKey)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await t.prisma.category.updateMany({ where: { name: "使用咨询" }, data: { iconKey } });
     expect(await readCategoryIcon(t.prisma, store, iconKey)).toMatchObject({ mimeType: "image/png" });

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { findAttachmentForDownload, insertAttachment } from "../db/repos/attachments.ts";
-import { isCategoryIconKey } from "../db/repos/categories.ts";
+import { isCategoryIconKey, recordCategoryIcon } from "../db/repos/categories.ts";
 import { canDownloadAttachment, ownerKeyOf } from "../domain/attachment-access.ts";
 import { checkUpload, detectFileKind, FILE_KINDS, sanitizeFileName, UPLOAD_POLICIES, type UploadPurpose } from "../domain/file-types.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -20,11 +20,16 @@ function assertAcceptable(purpose: UploadPurpose, bytes: Uint8Array) {
   throw new AppError("VALIDATION", `categories.uploads.errors.type.${purpose}`);
 }
 
-/** ICON图标: staff only (checked here too, whatever the transport). Returns the content hash. */
-export async function storeCategoryIcon(store: BlobStore, viewer: Viewer, file: UploadedFile) {
+/**
+ * ICON图标: staff only (checked here too, whatever the transport). Returns the content hash, and
+ * records it as an icon upload: only such files may become (public) category icons.
+ */
+export async function storeCategoryIcon(db: Db, store: BlobStore, viewer: Viewer, file: UploadedFile) {
   if (viewer.kind !== "staff") throw new AppError("FORBIDDEN", "errors.forbidden");
   assertAcceptable("icon", file.bytes);
-  return { iconKey: await store.put(file.bytes) };
+  const iconKey = await store.put(file.bytes);
+  await recordCategoryIcon(db, iconKey, viewer.staffId);
+  return { iconKey };
 }
 
 /**

@@ -1,20 +1,21 @@
 import { z } from "zod";
 import { TICKET_STATUSES } from "../domain/ticket-lifecycle.ts";
 import { MAX_TITLE, ZAttachmentIds, ZMessageBody, ZTicketRef } from "./ticket-inputs.ts";
+import { ZCursor, ZId, zPageSize, zText } from "../schemas.ts";
 
 /** What a member sends from the portal. Limits are the shared ones (ticket-inputs.ts). */
 
 export const MAX_RATING_COMMENT = 1000;
 export const MAX_PAGE_SIZE = 50;
 
-const ZTitle = z.string().trim().min(1, "errors.titleRequired").max(MAX_TITLE, "errors.titleTooLong");
+const ZTitle = zText({ min: 1, required: "errors.titleRequired", max: MAX_TITLE, tooLong: "errors.titleTooLong" });
 /** Same formats as the profile (account-service), so a prefilled value always passes. */
 const ZContactPhone = z.string().trim().regex(/^[0-9+\- ]{5,40}$/, "errors.phoneInvalid").or(z.literal(""));
 const ZContactQq = z.string().trim().regex(/^\d{5,12}$/, "errors.qqInvalid").or(z.literal(""));
-const ZOptionalText = (max: number, message: string) => z.string().trim().max(max, message).default("");
+const ZOptionalText = (max: number, message: string) => zText({ max, tooLong: message }).default("");
 
 export const ZCreateTicketInput = z.object({
-  categoryId: z.number().int().positive(),
+  categoryId: ZId,
   title: ZTitle,
   body: ZMessageBody,
   contactPhone: ZContactPhone.default(""),
@@ -29,24 +30,24 @@ export type CreateTicketInput = z.infer<typeof ZCreateTicketInput>;
 
 export const ZMemberTicketListInput = z.object({
   status: z.enum(TICKET_STATUSES).optional(),
-  search: z.string().trim().max(MAX_TITLE).optional(),
+  search: zText({ max: MAX_TITLE }).optional(),
   /** Opaque keyset cursor from the previous page's `nextCursor`. */
-  cursor: z.string().max(80).nullish(),
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  cursor: ZCursor.nullish(),
+  limit: zPageSize(MAX_PAGE_SIZE, 20),
 });
 export type MemberTicketListInput = z.infer<typeof ZMemberTicketListInput>;
 
 export const ZMemberReplyInput = z.object({
-  ticketId: z.number().int().positive(),
+  ticketId: ZId,
   body: ZMessageBody,
   attachmentIds: ZAttachmentIds,
 });
 export type MemberReplyInput = z.infer<typeof ZMemberReplyInput>;
 
 export const ZRateTicketInput = z.object({
-  ticketId: z.number().int().positive(),
-  rating: z.number().int().min(1, "portal.errors.ratingRange").max(5, "portal.errors.ratingRange"),
-  comment: z.string().trim().max(MAX_RATING_COMMENT, "portal.errors.commentTooLong").default(""),
+  ticketId: ZId,
+  rating: z.number({ error: "portal.errors.ratingRange" }).int("portal.errors.ratingRange").min(1, "portal.errors.ratingRange").max(5, "portal.errors.ratingRange"),
+  comment: zText({ max: MAX_RATING_COMMENT, tooLong: "portal.errors.commentTooLong" }).default(""),
 });
 export type RateTicketInput = z.infer<typeof ZRateTicketInput>;
 

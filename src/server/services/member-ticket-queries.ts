@@ -8,7 +8,8 @@ import {
 } from "../db/repos/portal-tickets.ts";
 import { availableActions, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
-import { AppError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import { presentMessage } from "../presenters/messages.ts";
 import type { MemberViewer } from "../viewer.ts";
 import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
@@ -16,25 +17,18 @@ import type { Locale } from "@/i18n/messages";
 
 /** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
 
-// The cursor is the last row's sort key; opaque to the client so the encoding may change.
-const encodeCursor = (row: { updatedAt: Date; id: number }) => `${row.updatedAt.getTime()}.${row.id}`;
-function decodeCursor(cursor: string): { updatedAt: Date; id: number } {
-  const m = /^(\d{1,15})\.(\d{1,10})$/.exec(cursor);
-  if (!m) throw new AppError("VALIDATION", "portal.errors.badCursor");
-  return { updatedAt: new Date(Number(m[1])), id: Number(m[2]) };
-}
-
 /** 我的工单: one page, newest activity first, with the unread marker. */
 export async function listMyTickets(db: Db, viewer: MemberViewer, input: MemberTicketListInput) {
   const rows = await listMemberTicketPage(db, {
     memberId: viewer.memberId,
     status: input.status,
     search: input.search || undefined,
-    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    after: input.cursor ? decodeKeysetCursor(input.cursor, "portal.errors.badCursor") : undefined,
     limit: input.limit + 1, // one extra row says whether another page exists
   });
   const items = rows.slice(0, input.limit);
-  const nextCursor = rows.length > input.limit ? encodeCursor(items[items.length - 1]!) : null;
+  const last = items.at(-1);
+  const nextCursor = rows.length > input.limit && last ? encodeKeysetCursor({ key: last.updatedAt, id: last.id }) : null;
   return { items, nextCursor };
 }
 
@@ -79,7 +73,8 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
     businessId: t.businessId,
     businessIp: t.businessIp,
     businessType: t.businessType,
-    version: t.version,
+    /** The member-visible version: what the member's close sends back (staff-only work leaves it). */
+    version: t.memberVersion,
     can: {
       reply: actions.includes("member.reply"),
       close: actions.includes("member.close"),

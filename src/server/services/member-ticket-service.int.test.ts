@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember, asStaff } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
-import { newTicketLimiter, replyLimiter } from "./member-rate-limits.ts";
 import { closeTicket, replyToTicket } from "./staff-ticket-service.ts";
 
 /** What the hooks queued for the upstream (the real outbox, delivered later by the worker). */
@@ -20,11 +19,9 @@ beforeAll(async () => {
   cat = Object.fromEntries(rows.map((c) => [c.name, c.id]));
 });
 afterAll(() => t.close());
-beforeEach(() => {
-  for (const id of [1100001, 1100002]) {
-    newTicketLimiter.reset(`member:${id}`);
-    replyLimiter.reset(`member:${id}`);
-  }
+// The limits live in the database: each test starts with fresh allowances.
+beforeEach(async () => {
+  await t.prisma.rateLimit.deleteMany({});
 });
 
 const zhang = () => asMember(t.prisma);

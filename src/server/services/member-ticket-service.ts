@@ -14,6 +14,7 @@ import { runTicketCommand, type ActorRef } from "./ticket-command.ts";
 import { writeSystemMessage } from "./system-message.ts";
 import { afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
 import { takeMemberAllowance } from "./member-rate-limits.ts";
+import type { RateLimits } from "../rate-limits.ts";
 import type { CreateTicketInput, MemberReplyInput, MemberTicketRef, RateTicketInput } from "./member-ticket-inputs.ts";
 
 /** What a member does to tickets in the portal. State changes go through runTicketCommand. */
@@ -51,8 +52,8 @@ async function resolveBusiness(tx: Tx, viewer: MemberViewer, input: CreateTicket
 }
 
 /** 提交工单: ticket + first message + attachments + audit row, all or nothing. */
-export async function createMemberTicket(db: Db, viewer: MemberViewer, input: CreateTicketInput) {
-  takeMemberAllowance("tickets", viewer.memberId);
+export async function createMemberTicket(db: Db, limits: RateLimits, viewer: MemberViewer, input: CreateTicketInput) {
+  await takeMemberAllowance(limits, "newTicket", viewer.memberId);
   return inTransaction(db, async (tx) => {
     await assertCategoryOpenForNewTickets(tx, input.categoryId); // R10
     const category = await findCategoryForNewTicket(tx, input.categoryId);
@@ -98,8 +99,8 @@ export async function createMemberTicket(db: Db, viewer: MemberViewer, input: Cr
  */
 
 /** 回复: 待回复 for staff; escalated tickets forward it upstream through the hook. */
-export async function replyAsMember(db: Db, viewer: MemberViewer, input: MemberReplyInput) {
-  takeMemberAllowance("replies", viewer.memberId);
+export async function replyAsMember(db: Db, limits: RateLimits, viewer: MemberViewer, input: MemberReplyInput) {
+  await takeMemberAllowance(limits, "reply", viewer.memberId);
   const { ticketId, result } = await runTicketCommand(db, {
     ticketId: input.ticketId,
     action: "member.reply",
@@ -133,7 +134,8 @@ export async function replyAsMember(db: Db, viewer: MemberViewer, input: MemberR
 export async function closeAsMember(db: Db, viewer: MemberViewer, input: MemberTicketRef) {
   await runTicketCommand(db, {
     ticketId: input.ticketId,
-    expectedVersion: input.expectedVersion,
+    // The portal shows the member-visible version: staff-only work since does not conflict.
+    expectedMemberVersion: input.expectedVersion,
     action: "member.close",
     actor: memberActor(viewer),
     authorize: ownTicket(viewer),

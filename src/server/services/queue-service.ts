@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZCursor, ZId, zPageSize, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import {
   ALL_STATUSES,
@@ -15,7 +16,7 @@ import {
 } from "../db/repos/queue.ts";
 import { ESCALATION_STATES, TICKET_STATUSES, availableActions, type TicketStatus } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
-import { validation } from "../errors.ts";
+import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { formatDateTime } from "@/lib/datetime";
 import { nextDay, startOfZonedDay } from "@/lib/zoned-date";
@@ -25,22 +26,22 @@ const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.invalidField");
 export const ZQueueFilter = z.object({
   /** Absent = every status (the 全部 tab). */
   status: z.enum(TICKET_STATUSES).optional(),
-  categoryId: z.number().int().positive().optional(),
-  groupId: z.number().int().positive().optional(),
+  categoryId: ZId.optional(),
+  groupId: ZId.optional(),
   assignee: z.enum(["any", "mine", "unassigned"]).default("any"),
   escalation: z.enum(ESCALATION_STATES).optional(),
-  memberId: z.number().int().positive().max(2_147_483_647).optional(),
+  memberId: ZId.optional(),
   /** Calendar days in the viewer's time zone, both inclusive. */
   createdFrom: ZDay.optional(),
   createdTo: ZDay.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: zText({ max: 100 }).optional(),
 });
 export type QueueFilterInput = z.input<typeof ZQueueFilter>;
 
 export const ZQueueInput = ZQueueFilter.extend({
   sort: z.enum(["updated", "created"]).default("updated"),
-  cursor: z.string().max(100).nullish(),
-  limit: z.number().int().min(1).max(100).default(50),
+  cursor: ZCursor.nullish(),
+  limit: zPageSize(100, 50),
 });
 export type QueueInput = z.input<typeof ZQueueInput>;
 
@@ -82,15 +83,8 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
  * walk had not reached it yet it is not in this walk (a fresh first page shows it). Sorting by
  * creation time is immutable: every ticket exactly once whatever happens meanwhile.
  */
-export function encodeCursor(c: QueueCursor): string {
-  return Buffer.from(`${c.key.getTime()}.${c.id}`).toString("base64url");
-}
-
-export function decodeCursor(s: string): QueueCursor {
-  const m = /^(\d{1,15})\.(\d{1,10})$/.exec(Buffer.from(s, "base64url").toString());
-  if (!m) throw validation("console.errors.badCursor");
-  return { key: new Date(Number(m[1])), id: Number(m[2]) };
-}
+export const encodeCursor = (c: QueueCursor): string => encodeKeysetCursor(c);
+export const decodeCursor = (s: string): QueueCursor => decodeKeysetCursor(s, "console.errors.badCursor");
 
 export type QueueItem = ReturnType<typeof presentQueueRow>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "../schemas.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { claimAttachments, insertMessage, type TicketForCommand } from "../db/repos/tickets.ts";
 import { findActiveStaffBrief, findCategoryBrief } from "../db/repos/lookups.ts";
@@ -79,9 +80,9 @@ export function addInternalNote(db: Db, viewer: StaffViewer, input: z.infer<type
 }
 
 export const ZMoveInput = ZTicketRef.extend({
-  categoryId: z.number().int().positive().optional(),
+  categoryId: ZId.optional(),
   /** null = unassign */
-  assigneeId: z.number().int().positive().nullable().optional(),
+  assigneeId: ZId.nullable().optional(),
 }).refine((v) => v.categoryId !== undefined || v.assigneeId !== undefined, { message: "errors.moveNothing" });
 
 /** 移动工单 (R9): change category and/or assignee; a move that makes an escalated ticket ineligible is refused. */

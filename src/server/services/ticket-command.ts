@@ -7,7 +7,7 @@ import {
   updateTicketIfVersion,
   type TicketForCommand,
 } from "../db/repos/tickets.ts";
-import { decide, type Decision, type TicketAction, type TicketSnapshot, type TicketState } from "../domain/ticket-lifecycle.ts";
+import { decide, isMemberVisible, type Decision, type TicketAction, type TicketSnapshot, type TicketState } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { inTicketTurn, retryOnContention } from "./contention.ts";
@@ -43,6 +43,8 @@ export type TicketCommand<T> = {
   authorize?: (ticket: TicketForCommand) => void;
   /** The version the user saw; a different current version means someone else acted first. */
   expectedVersion?: number;
+  /** The member-visible version the member's page showed (staff-only work does not move it). */
+  expectedMemberVersion?: number;
   /** Extra columns to set with the transition (assignee, respondedAt, rating …). */
   patch?: (ticket: TicketForCommand, next: TicketState, now: Date) => Parameters<typeof updateTicketIfVersion>[3];
   /** Writes that belong to the same transaction: messages, outbox entries. */
@@ -66,8 +68,11 @@ export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop
  */
 export function runTicketCommand<T = void>(db: Db, command: TicketCommand<T>): Promise<TicketCommandResult<T>> {
   const once = () => inTransaction(db, (tx) => runTicketCommandInTx(tx, command));
-  return inTicketTurn(command.ticketId, () => retryOnContention(once, { staleVersionIsFinal: command.expectedVersion !== undefined }));
+  return inTicketTurn(command.ticketId, () => retryOnContention(once, { staleVersionIsFinal: namesAVersion(command) }));
 }
+
+/** A version the user saw: a stale one is theirs to resolve (409), never retried. */
+const namesAVersion = (c: TicketCommand<unknown>) => c.expectedVersion !== undefined || c.expectedMemberVersion !== undefined;
 
 /**
  * The same command inside a caller's transaction (applying an inbox event, a sync page): the
@@ -79,6 +84,7 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
   if (!ticket) throw notFound("ticket");
   command.authorize?.(ticket);
   if (command.expectedVersion !== undefined && command.expectedVersion !== ticket.version) throw conflict();
+  if (command.expectedMemberVersion !== undefined && command.expectedMemberVersion !== ticket.memberVersion) throw conflict();
 
   const decision = decide(command.action, snapshotOf(ticket));
   if (!decision.ok) throw ruleViolation(decision);
@@ -91,6 +97,8 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
     partnerState: next.partnerState,
     updatedAt: now,
     ...(command.patch?.(ticket, next, now) ?? {}),
+    // The member's version and last activity move only with member-visible changes (domain rule).
+    ...(isMemberVisible(command.action, ticket, next) ? { memberVersion: { increment: 1 }, memberActivityAt: now } : {}),
   });
   if (!updated) throw conflict();
 

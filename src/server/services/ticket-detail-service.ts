@@ -1,11 +1,12 @@
 import type { Db } from "../db/client.ts";
 import { findTicketEvents } from "../db/repos/audit.ts";
-import { findConversation, findTicketDetail, type TicketDetailRow } from "../db/repos/ticket-detail.ts";
+import { findConversationPage, findTicketDetail, type ConversationRow, type TicketDetailRow } from "../db/repos/ticket-detail.ts";
 import { consoleControls } from "../domain/console-controls.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { notFound } from "../errors.ts";
 import { presentMessage } from "../presenters/messages.ts";
 import { snapshotOf } from "./ticket-command.ts";
+import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import { translate, type Locale } from "@/i18n/messages";
 import { formatDateTime } from "@/lib/datetime";
 
@@ -63,15 +64,43 @@ function actorLine(e: { actorKind: string; actorId: string | null; actorName: st
   }
 }
 
-/** What the console shows on 工单信息: basic info, the 操作 controls, 沟通记录 and 操作记录. */
+/** A conversation page: this many messages at a time, the newest first (older ones on demand). */
+export const CONVERSATION_PAGE = 50;
+/** 操作记录 shows the newest actions; the whole trail stays in the database. */
+export const AUDIT_TRAIL_LIMIT = 200;
+
+function presentConversation(rows: ConversationRow[], limit: number, { locale, timeZone }: View) {
+  const page = rows.slice(0, limit);
+  const oldest = page.at(-1);
+  return {
+    // Shown oldest first, as the manual's 沟通记录 reads.
+    messages: page.reverse().map((m) => {
+      const shown = presentMessage({ ...m, staff: m.staffName ? { displayName: m.staffName } : null }, locale, timeZone, "staff");
+      return { ...shown, createdAt: formatDateTime(m.createdAt, timeZone) };
+    }),
+    /** Where the next older page starts; null when the first message is shown. */
+    olderCursor: rows.length > limit && oldest ? encodeKeysetCursor({ key: oldest.createdAt, id: oldest.id }) : null,
+  };
+}
+
+/** 沟通记录: the page of messages before `cursor` (null = the newest). */
+export async function getConversationPage(db: Db, ticketId: number, cursor: string | null | undefined, limit: number, view: View) {
+  const before = cursor ? decodeKeysetCursor(cursor) : null;
+  const [ticket, rows] = await Promise.all([findTicketDetail(db, ticketId), findConversationPage(db, ticketId, before, limit + 1)]);
+  if (!ticket) throw notFound("ticket");
+  return presentConversation(rows, limit, view);
+}
+
+/** What the console shows on 工单信息: basic info, the 操作 controls, the newest 沟通记录 and 操作记录. */
 export async function getTicketDetail(db: Db, ticketId: number, view: View) {
   const [ticket, conversation, events] = await Promise.all([
     findTicketDetail(db, ticketId),
-    findConversation(db, ticketId),
-    findTicketEvents(db, ticketId),
+    findConversationPage(db, ticketId, null, CONVERSATION_PAGE + 1),
+    findTicketEvents(db, ticketId, AUDIT_TRAIL_LIMIT),
   ]);
   if (!ticket) throw notFound("ticket");
   const { locale, timeZone } = view;
+  const { messages, olderCursor } = presentConversation(conversation, CONVERSATION_PAGE, view);
   return {
     id: ticket.id,
     /** Every mutation sends this back as expectedVersion. */
@@ -80,11 +109,9 @@ export async function getTicketDetail(db: Db, ticketId: number, view: View) {
     partner: ticket.partner ? { name: ticket.partner.name, ticketNo: ticket.partnerTicketNo, state: ticket.partnerState, guid: ticket.guid } : null,
     upstream: ticket.upstream ? { connection: ticket.upstream.connection.name, state: ticket.upstream.state, lastSyncedAt: formatDateTime(ticket.upstream.lastSyncedAt, timeZone) } : null,
     controls: consoleControls(snapshotOf(ticket)),
-    messages: conversation.map((m) => {
-      const view = presentMessage({ ...m, staff: m.staffName ? { displayName: m.staffName } : null }, locale, timeZone, "staff");
-      return { ...view, createdAt: formatDateTime(m.createdAt, timeZone) };
-    }),
-    events: events.map((e) => ({
+    messages,
+    olderCursor,
+    events: events.reverse().map((e) => ({
       id: e.id,
       action: e.action,
       actor: actorLine(e, locale),

@@ -1,6 +1,7 @@
 // 上级资源: the super admin's upstream connections. The secret goes in once, sealed at rest
 // (secret-box.ts), and never comes back out through any listing, answer or log line.
 import { z } from "zod";
+import { ZId, ZStorableString, zText } from "../schemas.ts";
 import type { Db, DbOrTx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
 import {
@@ -20,7 +21,7 @@ import { UpstreamCallError } from "./client.ts";
 const ZProtocolText = z.string().trim().min(1, "escalation.errors.required").max(64).regex(/^[A-Za-z0-9._~-]+$/, "escalation.errors.idChars");
 
 export const ZConnectionInput = z.object({
-  name: z.string().trim().min(1, "escalation.errors.required").max(64),
+  name: zText({ min: 1, required: "escalation.errors.required", max: 64 }),
   baseUrl: z
     .string()
     .trim()
@@ -32,13 +33,12 @@ export const ZConnectionInput = z.object({
   isDefault: z.boolean().default(false),
 });
 export const ZCreateConnectionInput = ZConnectionInput.extend({
-  secret: z.string().min(8, "escalation.errors.secretLength").max(200, "escalation.errors.secretLength"),
+  secret: ZStorableString.min(8, "escalation.errors.secretLength").max(200, "escalation.errors.secretLength"),
 });
 /** On edit an empty secret keeps the stored one: it is never shown, so the form cannot echo it. */
 export const ZUpdateConnectionInput = ZConnectionInput.extend({
-  id: z.number().int().positive(),
-  secret: z
-    .string()
+  id: ZId,
+  secret: ZStorableString
     .max(200, "escalation.errors.secretLength")
     .refine((v) => v === "" || v.length >= 8, "escalation.errors.secretLength")
     .optional(),

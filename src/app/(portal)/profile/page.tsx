@@ -24,7 +24,7 @@ export default async function ProfilePage() {
           <ProfileForm initial={{ name: profile.name, phone: profile.phone ?? "", qq: profile.qq ?? "" }} />
         </Card>
         <Card title={t("password")}>
-          <PasswordForm />
+          <PasswordForm memberId={profile.id} />
         </Card>
       </div>
       <Card title={t("services")}>

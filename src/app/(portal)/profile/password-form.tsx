@@ -1,13 +1,18 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { fieldError } from "@/components/trpc-errors";
 import { useTRPC } from "@/trpc/react";
 
-export function PasswordForm() {
+/**
+ * 修改密码: the change ends every session of the account (stolen ones too); this browser then
+ * signs in again with the new password so the member stays where they are.
+ */
+export function PasswordForm({ memberId }: { memberId: number }) {
   const t = useTranslations("portal.profile");
   const trpc = useTRPC();
   const change = useMutation(trpc.account.changePassword.mutationOptions());
@@ -18,7 +23,16 @@ export function PasswordForm() {
         e.preventDefault();
         const form = e.currentTarget;
         const f = new FormData(form);
-        change.mutate({ current: String(f.get("current") ?? ""), next: String(f.get("next") ?? "") }, { onSuccess: () => form.reset() });
+        const next = String(f.get("next") ?? "");
+        change.mutate(
+          { current: String(f.get("current") ?? ""), next },
+          {
+            onSuccess: async () => {
+              form.reset();
+              await signIn("member", { login: String(memberId), password: next, redirect: false });
+            },
+          },
+        );
       }}
     >
       <FormError message={change.error?.message} />

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getTranslations } from "next-intl/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
+import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireStaffPage } from "@/server/page-guards";
@@ -19,7 +21,9 @@ const NAV: { href: string; key: string; superAdmin?: boolean }[] = [
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const viewer = await requireStaffPage();
   const t = await getTranslations("common");
+  const locale = resolveLocale(await getLocale());
   return (
+    <NextIntlClientProvider messages={clientMessages(locale, "console")}>
     <div className="flex min-h-screen">
       <aside className="w-52 shrink-0 bg-slate-900 text-slate-200">
         <div className="px-4 py-4 text-sm font-semibold text-white">
@@ -45,5 +49,6 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <main className="min-w-0 flex-1 p-6">{children}</main>
       </div>
     </div>
+    </NextIntlClientProvider>
   );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "../../schemas.ts";
 import { router, staffProcedure } from "../trpc.ts";
 import {
   addCannedReply,
@@ -15,6 +16,6 @@ export const cannedRepliesRouter = router({
   create: staffProcedure.input(ZCannedReplyInput).mutation(({ ctx, input }) => addCannedReply(ctx.db, ctx.viewer, input)),
   update: staffProcedure.input(ZCannedReplyUpdate).mutation(({ ctx, input }) => editCannedReply(ctx.db, ctx.viewer, input)),
   delete: staffProcedure
-    .input(z.object({ id: z.number().int().positive() }))
+    .input(z.object({ id: ZId }))
     .mutation(({ ctx, input }) => removeCannedReply(ctx.db, ctx.viewer, input.id)),
 });

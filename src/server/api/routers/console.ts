@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { ZCursor, ZId, zPageSize } from "../../schemas.ts";
 import { router, staffProcedure } from "../trpc.ts";
 import { consoleHome, listQueue, queueCounts, queueOptions, ZQueueFilter, ZQueueInput } from "../../services/queue-service.ts";
-import { getTicketDetail } from "../../services/ticket-detail-service.ts";
+import { CONVERSATION_PAGE, getConversationPage, getTicketDetail } from "../../services/ticket-detail-service.ts";
 import { runBulkAction, ZBulkInput } from "../../services/bulk-ticket-service.ts";
 import { acceptTicket, addInternalNote, closeTicket, moveTicket, replyToTicket, ZMoveInput } from "../../services/staff-ticket-service.ts";
 import { ZMessageInput, ZTicketRef } from "../../services/ticket-inputs.ts";
@@ -15,8 +16,12 @@ export const consoleRouter = router({
   bulk: staffProcedure.input(ZBulkInput).mutation(({ ctx, input }) => runBulkAction(ctx.db, ctx.viewer, input, ctx.locale)),
 
   ticket: staffProcedure
-    .input(z.object({ ticketId: z.number().int().positive() }))
+    .input(z.object({ ticketId: ZId }))
     .query(({ ctx, input }) => getTicketDetail(ctx.db, input.ticketId, ctx)),
+  /** 沟通记录, older pages: `cursor` is the previous page's olderCursor (null = the newest page). */
+  conversation: staffProcedure
+    .input(z.object({ ticketId: ZId, cursor: ZCursor.nullish(), limit: zPageSize(100, CONVERSATION_PAGE) }))
+    .query(({ ctx, input }) => getConversationPage(ctx.db, input.ticketId, input.cursor, input.limit, ctx)),
   accept: staffProcedure.input(ZTicketRef).mutation(({ ctx, input }) => acceptTicket(ctx.db, ctx.viewer, input)),
   reply: staffProcedure.input(ZMessageInput).mutation(({ ctx, input }) => replyToTicket(ctx.db, ctx.viewer, input)),
   note: staffProcedure.input(ZMessageInput).mutation(({ ctx, input }) => addInternalNote(ctx.db, ctx.viewer, input)),

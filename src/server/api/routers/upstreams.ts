@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "../../schemas.ts";
 import { router, superAdminProcedure } from "../trpc.ts";
 import { getConfig } from "../../config.ts";
 import {
@@ -19,5 +20,5 @@ export const upstreamsRouter = router({
   create: superAdminProcedure.input(ZCreateConnectionInput).mutation(({ ctx, input }) => createUpstreamConnection(ctx.db, deps(), input)),
   update: superAdminProcedure.input(ZUpdateConnectionInput).mutation(({ ctx, input }) => updateUpstreamConnection(ctx.db, deps(), input)),
   /** 测试连接: a signed GET of the changed-tickets list with limit 1. */
-  test: superAdminProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) => testUpstreamConnection(ctx.db, deps(), input.id)),
+  test: superAdminProcedure.input(z.object({ id: ZId })).mutation(({ ctx, input }) => testUpstreamConnection(ctx.db, deps(), input.id)),
 });

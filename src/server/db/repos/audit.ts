@@ -1,10 +1,11 @@
 import type { DbOrTx } from "../client.ts";
 
-/** 操作记录: every audited action on a ticket, oldest first. */
-export function findTicketEvents(db: DbOrTx, ticketId: number) {
+/** 操作记录: the newest `limit` audited actions on a ticket, newest first. */
+export function findTicketEvents(db: DbOrTx, ticketId: number, limit: number) {
   return db.ticketEvent.findMany({
     where: { ticketId },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
     select: {
       id: true,
       action: true,

@@ -120,7 +120,20 @@ export function findCategoryOpenState(db: DbOrTx, id: number) {
   return db.category.findUnique({ where: { id }, select: { id: true, enabled: true, group: { select: { enabled: true } } } });
 }
 
-/** Icons are served only while some category uses them. */
+/** Icons are served only while some category uses them, and only files uploaded as icons. */
 export async function isCategoryIconKey(db: DbOrTx, iconKey: string) {
-  return (await db.category.findFirst({ where: { iconKey }, select: { id: true } })) !== null;
+  const [used, uploaded] = await Promise.all([
+    db.category.findFirst({ where: { iconKey }, select: { id: true } }),
+    db.categoryIcon.findUnique({ where: { storageKey: iconKey }, select: { storageKey: true } }),
+  ]);
+  return used !== null && uploaded !== null;
+}
+
+/** Remembers that these bytes were uploaded as an icon (the only files a category may show). */
+export async function recordCategoryIcon(db: DbOrTx, storageKey: string, uploadedById: number) {
+  await db.categoryIcon.upsert({ where: { storageKey }, create: { storageKey, uploadedById }, update: {} });
+}
+
+export async function isUploadedIcon(db: DbOrTx, storageKey: string) {
+  return (await db.categoryIcon.findUnique({ where: { storageKey }, select: { storageKey: true } })) !== null;
 }

@@ -30,7 +30,7 @@ export type NewMemberTicket = {
 
 export function insertMemberTicket(db: DbOrTx, data: NewMemberTicket) {
   return db.ticket.create({
-    data: { ...data, status: "PENDING", updatedAt: data.createdAt },
+    data: { ...data, status: "PENDING", updatedAt: data.createdAt, memberActivityAt: data.createdAt },
     select: { id: true, status: true, escalation: true },
   });
 }
@@ -52,6 +52,7 @@ export type MemberTicketRow = {
   categoryName: string;
   status: TicketStatus;
   createdAt: Date;
+  /** The member-visible last activity (memberActivityAt): staff-only work does not move it. */
   updatedAt: Date;
   unread: boolean;
 };
@@ -62,13 +63,13 @@ export type MemberTicketPageQuery = {
   /** A ticket number (exact) or part of a title. */
   search?: string;
   /** Keyset: the last row of the previous page. */
-  after?: { updatedAt: Date; id: number };
+  after?: { key: Date; id: number };
   limit: number;
 };
 
 /**
- * 我的工单, one page in one query: keyset on (updatedAt desc, id desc), which the index
- * Ticket(memberId, updatedAt desc, id desc) serves; the category name comes in by join so no
+ * 我的工单, one page in one query: keyset on (memberActivityAt desc, id desc), which the index
+ * Ticket(memberId, memberActivityAt desc, id desc) serves; the category name comes in by join so no
  * per-row lookups happen. Raw SQL because Prisma would fetch the relation in a second query.
  */
 export async function listMemberTicketPage(db: DbOrTx, q: MemberTicketPageQuery): Promise<MemberTicketRow[]> {
@@ -84,16 +85,16 @@ export async function listMemberTicketPage(db: DbOrTx, q: MemberTicketPageQuery)
     );
   }
   if (q.after) {
-    conditions.push(Prisma.sql`(t."updatedAt", t."id") < (${q.after.updatedAt}::timestamptz, ${q.after.id})`);
+    conditions.push(Prisma.sql`(t."memberActivityAt", t."id") < (${q.after.key}::timestamptz, ${q.after.id})`);
   }
   return db.$queryRaw<MemberTicketRow[]>`
     SELECT t."id", t."title", c."name" AS "categoryName", t."status"::text AS "status",
-           t."createdAt", t."updatedAt",
+           t."createdAt", t."memberActivityAt" AS "updatedAt",
            (t."lastReplyAt" IS NOT NULL AND (t."memberReadAt" IS NULL OR t."lastReplyAt" > t."memberReadAt")) AS "unread"
       FROM "Ticket" t
       JOIN "Category" c ON c."id" = t."categoryId"
      WHERE ${Prisma.join(conditions, " AND ")}
-     ORDER BY t."updatedAt" DESC, t."id" DESC
+     ORDER BY t."memberActivityAt" DESC, t."id" DESC
      LIMIT ${q.limit}`;
 }
 
@@ -126,7 +127,7 @@ export function findMemberTicketDetail(db: DbOrTx, memberId: number, ticketId: n
       businessId: true,
       businessIp: true,
       businessType: true,
-      version: true,
+      memberVersion: true,
       category: { select: { name: true, type: true, submitToApi: true } },
       assignee: { select: { displayName: true } },
       messages: {

@@ -48,3 +48,12 @@ export function updateStaff(
     select: staffPublicSelect,
   });
 }
+
+/** Sign-out everywhere for a staff member. */
+export async function endStaffSessions(db: DbOrTx, id: number) {
+  await db.staff.updateMany({ where: { id }, data: { sessionVersion: { increment: 1 } } });
+}
+
+export function countStaff(db: DbOrTx) {
+  return db.staff.count();
+}

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/client.ts";
 import type { DbOrTx } from "../client.ts";
 
 /**
@@ -34,10 +35,12 @@ export type ConversationRow = {
 };
 
 /**
- * 沟通记录: the whole conversation in time order — staff names joined, attachments aggregated
- * per message (TicketMessage has no relation to Staff, hence SQL).
+ * 沟通记录, one page: the newest messages before `before` (keyset on createdAt, id — the index
+ * TicketMessage(ticketId, createdAt, id) serves it), newest first; staff names joined and
+ * attachments aggregated per message (TicketMessage has no relation to Staff, hence SQL).
  */
-export function findConversation(db: DbOrTx, ticketId: number) {
+export function findConversationPage(db: DbOrTx, ticketId: number, before: { key: Date; id: number } | null, limit: number) {
+  const older = before ? Prisma.sql`AND (m."createdAt", m.id) < (${before.key}::timestamptz, ${before.id})` : Prisma.empty;
   return db.$queryRaw<ConversationRow[]>`
     SELECT m.id, m."authorKind"::text AS "authorKind", m."staffId", s."displayName" AS "staffName", m."agentId", m."agentName",
            m.visibility::text AS visibility, m.body, m."systemCode", m."systemParams", m."createdAt",
@@ -45,6 +48,7 @@ export function findConversation(db: DbOrTx, ticketId: number) {
                        FROM "Attachment" a WHERE a."messageId" = m.id), '[]'::json) AS attachments
       FROM "TicketMessage" m
       LEFT JOIN "Staff" s ON s.id = m."staffId"
-     WHERE m."ticketId" = ${ticketId}
-     ORDER BY m."createdAt", m.id`;
+     WHERE m."ticketId" = ${ticketId} ${older}
+     ORDER BY m."createdAt" DESC, m.id DESC
+     LIMIT ${limit}`;
 }

@@ -16,11 +16,38 @@ function size(bytes: number) {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-/** 沟通记录: author line + time as in the manual; staff-only entries carry 仅平台客服可见. */
-export function Conversation({ messages }: { messages: TicketDetail["messages"] }) {
+/**
+ * 沟通记录: author line + time as in the manual; staff-only entries carry 仅平台客服可见. Long
+ * conversations arrive a page at a time, newest first: 加载更早的消息 fetches the page before.
+ */
+export function Conversation({
+  messages,
+  olderAvailable = false,
+  loadingOlder = false,
+  onLoadOlder,
+}: {
+  messages: TicketDetail["messages"];
+  olderAvailable?: boolean;
+  loadingOlder?: boolean;
+  onLoadOlder?: () => void;
+}) {
   const t = useTranslations("tickets");
+  const c = useTranslations("console.ticket");
   return (
     <ol className="space-y-3" data-testid="conversation">
+      {olderAvailable && (
+        <li className="text-center">
+          <button
+            type="button"
+            data-testid="load-older"
+            className="rounded border border-slate-200 px-3 py-1 text-xs text-brand-600 hover:bg-slate-50 disabled:text-slate-400"
+            disabled={loadingOlder}
+            onClick={onLoadOlder}
+          >
+            {loadingOlder ? c("loadingOlder") : c("loadOlder")}
+          </button>
+        </li>
+      )}
       {messages.map((m) => (
         <li
           key={m.id}

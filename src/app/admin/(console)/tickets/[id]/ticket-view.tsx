@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useTranslations } from "next-intl";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { Card } from "@/components/ui/card";
 import { MutationError, toConsoleError, type ConsoleError } from "@/components/console/mutation-error";
@@ -20,13 +20,29 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   const queryClient = useQueryClient();
   const ticketId = initial.id;
   const { data = initial, refetch } = useQuery(trpc.console.ticket.queryOptions({ ticketId }, { initialData: initial }));
+  // 沟通记录 in pages, newest first; "load older" fetches the next page back. A refetch walks the
+  // loaded pages again from the newest, so a new message never leaves a gap between pages.
+  const conversation = useInfiniteQuery(
+    trpc.console.conversation.infiniteQueryOptions(
+      { ticketId },
+      {
+        initialCursor: null,
+        initialData: { pages: [{ messages: initial.messages, olderCursor: initial.olderCursor }], pageParams: [null] },
+        getNextPageParam: (page) => page.olderCursor,
+      },
+    ),
+  );
+  const messages = (conversation.data?.pages ?? []).toReversed().flatMap((p) => p.messages);
   const [error, setError] = useState<ConsoleError>(null);
 
   // Every mutation carries the version this page shows; a CONFLICT means someone else acted first.
   const callbacks = {
     onSuccess: async () => {
       setError(null);
-      await queryClient.invalidateQueries(trpc.console.ticket.queryFilter({ ticketId }));
+      await Promise.all([
+        queryClient.invalidateQueries(trpc.console.ticket.queryFilter({ ticketId })),
+        queryClient.invalidateQueries(trpc.console.conversation.pathFilter()),
+      ]);
     },
     onError: (e: { message: string; data?: { code?: string } | null }) => setError(toConsoleError(e)),
   };
@@ -69,7 +85,12 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
       <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
         <div className="space-y-4">
           <Card title={t("conversation")}>
-            <Conversation messages={data.messages} />
+            <Conversation
+              messages={messages}
+              olderAvailable={conversation.hasNextPage}
+              loadingOlder={conversation.isFetchingNextPage}
+              onLoadOlder={() => void conversation.fetchNextPage()}
+            />
           </Card>
           <Composer
             controls={data.controls}
