@@ -42,7 +42,8 @@ export default defineConfig({
   webServer: {
     command: `rm -rf .e2e-data-${port} && node scripts/start.mjs`,
     url: `${baseURL}/login`,
-    timeout: 240_000,
+    // The first start builds the app: minutes on a busy 2-core machine.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     env: {
