@@ -8,33 +8,34 @@ import {
 } from "../db/repos/portal-tickets.ts";
 import { availableActions, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
-import { AppError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { presentMessage } from "../presenters/messages.ts";
 import type { MemberViewer } from "../viewer.ts";
 import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
 import type { Locale } from "@/i18n/messages";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { searchHits } from "./search-hits.ts";
 
 /** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
 
-// The cursor is the last row's sort key; opaque to the client so the encoding may change.
-const encodeCursor = (row: { updatedAt: Date; id: number }) => `${row.updatedAt.getTime()}.${row.id}`;
-function decodeCursor(cursor: string): { updatedAt: Date; id: number } {
-  const m = /^(\d{1,15})\.(\d{1,10})$/.exec(cursor);
-  if (!m) throw new AppError("VALIDATION", "portal.errors.badCursor");
-  return { updatedAt: new Date(Number(m[1])), id: Number(m[2]) };
-}
-
-/** 我的工单: one page, newest activity first, with the unread marker. */
+/** 我的工单: one page, newest activity first, with the unread marker; a search ranks and highlights. */
 export async function listMyTickets(db: Db, viewer: MemberViewer, input: MemberTicketListInput) {
+  const cursor = input.cursor ? decodeCursor(input.cursor, "portal.errors.badCursor") : undefined;
   const rows = await listMemberTicketPage(db, {
     memberId: viewer.memberId,
     status: input.status,
     search: input.search || undefined,
-    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    after: cursor ? { updatedAt: cursor.key, id: cursor.id, tier: cursor.tier } : undefined,
     limit: input.limit + 1, // one extra row says whether another page exists
   });
-  const items = rows.slice(0, input.limit);
-  const nextCursor = rows.length > input.limit ? encodeCursor(items[items.length - 1]!) : null;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const hits = input.search ? await searchHits(db, "member", input.search, page) : null;
+  const items = page.map(({ businessId: _id, businessIp: _ip, tier: _tier, ...row }) => ({
+    ...row,
+    search: hits?.get(row.id) ?? null,
+  }));
+  const nextCursor = rows.length > input.limit && last ? encodeCursor({ key: last.updatedAt, id: last.id, tier: last.tier }) : null;
   return { items, nextCursor };
 }
 
