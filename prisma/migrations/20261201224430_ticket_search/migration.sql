@@ -1,6 +1,6 @@
 -- AlterTable
-ALTER TABLE "Ticket" ADD COLUMN     "searchAll" tsvector,
-ADD COLUMN     "searchHead" tsvector,
+ALTER TABLE "Ticket" ADD COLUMN     "searchAll" tsvector NOT NULL DEFAULT ''::tsvector,
+ADD COLUMN     "searchHead" tsvector NOT NULL DEFAULT ''::tsvector,
 ADD COLUMN     "searchPublic" tsvector;
 
 -- ---------------------------------------------------------------------------

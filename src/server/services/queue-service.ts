@@ -14,6 +14,7 @@ import {
   type QueueRow,
 } from "../db/repos/queue.ts";
 import { searchHits } from "./search-hits.ts";
+import { findDensity } from "../db/repos/search.ts";
 import { decodeCursor as decodeListCursor, encodeCursor } from "./cursor.ts";
 import { ESCALATION_STATES, TICKET_STATUSES, availableActions, type TicketStatus } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
@@ -66,7 +67,14 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
     createdTo: input.createdTo ? startOfZonedDay(nextDay(input.createdTo), timeZone) : null,
     // Exact lookups (ticket number, GUIDs) rank first; the text is searched by its terms as well,
     // so a number also finds the tickets that mention it.
-    search: q === "" ? null : { exact: q, ticketId: /^\d{1,9}$/.test(q) ? Number(q) : null, text: q },
+    search: q === ""
+      ? null
+      : {
+          exact: q,
+          ticketId: /^\d{1,9}$/.test(q) ? Number(q) : null,
+          text: q,
+          ...(await findDensity(db, q)),
+        },
   };
 }
 

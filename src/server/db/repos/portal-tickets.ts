@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/client.ts";
 import type { TicketStatus } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
-import { headMatches, termsMatch } from "./search.ts";
+import { headMatches, termsMatch, tierPage } from "./search.ts";
 
 /**
  * The member portal's queries. Every read is scoped by `memberId` in the WHERE clause and every
@@ -89,10 +89,15 @@ export async function listMemberTicketPage(db: DbOrTx, q: MemberTicketPageQuery)
   const parts = tiers.flatMap((conds, tier) => {
     if (after && tier < after.tier) return [];
     const keyset = after && tier === after.tier ? [Prisma.sql`(t."updatedAt", t."id") < (${after.updatedAt}::timestamptz, ${after.id})`] : [];
+    // A member's own tickets are few: every match of a search is read and sorted (fenced).
     return [
-      Prisma.sql`(SELECT t."id", t."updatedAt" AS k, ${tier}::int AS tier FROM "Ticket" t
-                   WHERE ${Prisma.join([...base, ...conds, ...keyset], " AND ")}
-                   ORDER BY t."updatedAt" DESC, t."id" DESC LIMIT ${q.limit})`,
+      tierPage(
+        Prisma.sql`SELECT t."id", t."updatedAt" AS k, ${tier}::int AS tier FROM "Ticket" t`,
+        Prisma.sql`WHERE ${Prisma.join([...base, ...conds, ...keyset], " AND ")}`,
+        Prisma.sql`k DESC, id DESC`,
+        q.limit,
+        !q.search,
+      ),
     ];
   });
   return db.$queryRaw<MemberTicketRow[]>`

@@ -1,7 +1,7 @@
 import { Prisma } from "../generated/client.ts";
 import type { EscalationState, TicketStatus } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
-import { headMatches, termsMatch } from "./search.ts";
+import { headMatches, termsMatch, tierPage } from "./search.ts";
 
 /**
  * The console queue (工单管理) in SQL. Written for the indexes on "Ticket" (see schema.prisma):
@@ -40,6 +40,9 @@ export type QueueSearch = {
   ticketId: number | null;
   /** Cut into terms in SQL by search_query(), the index's own tokenizer. */
   text: string;
+  /** Frequent in headings / in all text (search.ts isDense): read newest first; else every match, sorted. */
+  headDense: boolean;
+  bodyDense: boolean;
 };
 
 export type QueueFilter = {
@@ -117,18 +120,13 @@ function exactCte(s: QueueSearch): Prisma.Sql {
   return Prisma.sql`exact AS MATERIALIZED (SELECT COALESCE(array_agg(DISTINCT id), '{}'::int[]) AS ids FROM (${Prisma.join(parts, " UNION ")}) e(id))`;
 }
 
-/** The search's ranked tiers as conditions, disjoint: each matching ticket is in exactly one. */
-function searchTiers(s: QueueSearch): Prisma.Sql[][] {
+/** The search's ranked tiers, disjoint: each matching ticket is in exactly one. */
+function searchTiers(s: QueueSearch): { conds: Prisma.Sql[]; dense: boolean }[] {
   return [
-    [inExact],
-    [headMatches(s.text), Prisma.sql`NOT ${inExact}`],
-    [termsMatch("staff", s.text), Prisma.sql`NOT ${headMatches(s.text)}`, Prisma.sql`NOT ${inExact}`],
+    { conds: [inExact], dense: false },
+    { conds: [headMatches(s.text), Prisma.sql`NOT ${inExact}`], dense: s.headDense },
+    { conds: [termsMatch("staff", s.text), Prisma.sql`NOT ${headMatches(s.text)}`, Prisma.sql`NOT ${inExact}`], dense: s.bodyDense },
   ];
-}
-
-/** Disjoint sets whose union is the filtered set: for the one-pass count. */
-function countSets(f: QueueFilter): Prisma.Sql[][] {
-  return f.search ? [[inExact], [termsMatch("staff", f.search.text), Prisma.sql`NOT ${inExact}`]] : [[]];
 }
 
 const whereSql = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty);
@@ -162,11 +160,17 @@ function searchPage(f: QueueFilter, s: QueueSearch, sort: QueueSort, cursor: Que
   const col = sortColumn(sort);
   const base = conditions(f);
   if (f.statuses) base.push(Prisma.sql`t.status IN (${Prisma.join(f.statuses.map(status))})`);
-  const parts = searchTiers(s).flatMap((conds, tier) => {
+  const parts = searchTiers(s).flatMap(({ conds, dense }, tier) => {
     if (cursor && tier < cursor.tier) return [];
     const after = cursor && tier === cursor.tier ? [Prisma.sql`(${col}, t.id) < (${cursor.key}::timestamptz, ${cursor.id})`] : [];
     return [
-      Prisma.sql`(SELECT t.id, ${col} AS k, ${tier}::int AS tier FROM "Ticket" t ${whereSql([...base, ...conds, ...after])} ORDER BY ${col} DESC, t.id DESC LIMIT ${limit})`,
+      tierPage(
+        Prisma.sql`SELECT t.id, ${col} AS k, ${tier}::int AS tier FROM "Ticket" t`,
+        whereSql([...base, ...conds, ...after]),
+        Prisma.sql`k DESC, id DESC`,
+        limit,
+        dense,
+      ),
     ];
   });
   return Prisma.sql`SELECT id, k, tier FROM (${Prisma.join(parts, " UNION ALL ")}) u ORDER BY tier, k DESC, id DESC LIMIT ${limit}`;
@@ -235,13 +239,24 @@ export async function queueCountsMaintained(db: DbOrTx, f: QueueFilter): Promise
   return out;
 }
 
-/** Per-status counts of at most `limit` rows of the filtered set (a search: its disjoint parts). */
+/**
+ * Per-status counts of at most `limit` rows of the filtered set. A search counts its exact hits and
+ * its text matches (disjoint); the text part reads by id and stops at the bound when the terms are
+ * frequent, and takes every match from the GIN index (fenced) when they are rare.
+ */
 export function buildOnePassCountsSql(f: QueueFilter, limit = f.search ? SEARCH_COUNT_LIMIT : ONE_PASS_LIMIT): Prisma.Sql {
-  const withs = f.search ? Prisma.sql`WITH ${exactCte(f.search)} ` : Prisma.empty;
   const base = conditions(f);
-  const sets = countSets(f).map((conds) => Prisma.sql`(SELECT t.status FROM "Ticket" t ${whereSql([...base, ...conds])})`);
-  return Prisma.sql`${withs}SELECT status::text AS status, count(*)::int AS n
-    FROM (SELECT status FROM (${Prisma.join(sets, " UNION ALL ")}) u LIMIT ${limit}) x GROUP BY status`;
+  if (!f.search) {
+    return Prisma.sql`SELECT status::text AS status, count(*)::int AS n
+      FROM (SELECT t.status FROM "Ticket" t ${whereSql(base)} LIMIT ${limit}) x GROUP BY status`;
+  }
+  const exact = Prisma.sql`(SELECT t.status FROM "Ticket" t ${whereSql([...base, inExact])})`;
+  const textWhere = whereSql([...base, termsMatch("staff", f.search.text), Prisma.sql`NOT ${inExact}`]);
+  const text = f.search.bodyDense
+    ? Prisma.sql`(SELECT t.status FROM "Ticket" t ${textWhere} ORDER BY t.id DESC LIMIT ${limit})`
+    : Prisma.sql`(SELECT status FROM (SELECT t.status FROM "Ticket" t ${textWhere} OFFSET 0) fenced LIMIT ${limit})`;
+  return Prisma.sql`WITH ${exactCte(f.search)} SELECT status::text AS status, count(*)::int AS n
+    FROM (SELECT status FROM (${exact} UNION ALL ${text}) u LIMIT ${limit}) x GROUP BY status`;
 }
 
 /** A search's counts: one bounded pass; `more` when the bound was reached (each count is then a lower bound). */
