@@ -38,7 +38,7 @@ export function termsMatch(scope: SearchScope, text: string): Prisma.Sql {
  * frequent as its rarest lexeme, groups multiply, a lexeme outside the list counts as rare.
  * No statistics (a small or fresh table): rare, and sorting every match is cheap.
  */
-export const DENSE_SHARE = 0.006;
+const DENSE_SHARE = 0.006;
 
 export async function findDensity(db: DbOrTx, text: string): Promise<{ headDense: boolean; bodyDense: boolean }> {
   const [row] = await db.$queryRaw<{ q: string | null }[]>`SELECT search_query(${text})::text AS q`;
