@@ -13,6 +13,63 @@ const MEMBERS = 50_000;
 const STAFF = 20;
 const BATCH = Math.min(100_000, TICKETS);
 
+// The text: titles and message bodies from fixed templates plus per-ticket tokens (ticket number,
+// business ID / IP, a message suffix). Search terms are written in bulk by composing the
+// templates' search_vector() with those tokens (tsvector || shifts positions, so this is what the
+// triggers would write); checkSearchTerms() recomputes a sample with the real functions.
+const TITLES = ["服务器无法远程连接", "备案需要什么？", "网站打不开", "带宽异常", "数据库连接超时", "申请退款", "发票开具", "域名解析失败", "磁盘空间不足", "CPU 占用过高"];
+const BODIES = [
+  "从今天早上开始，SSH 连接超时，控制台显示运行中。", "您好, 问题已收到。", "请问是企业还是个人备案？", "已为您重启实例，请再试一次。",
+  "网站访问很慢，ping 丢包严重", "需要营业执照和负责人身份证", "已处理，如有问题请重新提交工单。", "磁盘使用率 100%，无法写入",
+  "服务器无法连接，IP", "帮忙看一下 nginx 报 502 Bad Gateway", "续费后实例还是停机状态", "能否开通 IPv6？",
+  "请提供控制台截图", "MySQL 连接数满了，Too many connections", "数据盘扩容后没有生效", "我们已联系上游机房处理",
+  "要求退款，服务一直不稳定", "安全组已放行 3389 端口", "内存占用 95%，怀疑被挖矿", "已为您更换线路，请观察",
+];
+/** The template (1-based) whose body ends with the ticket's business IP (or 127.0.0.1). */
+const IP_BODY = 9;
+/** Only in a dozen tickets of the oldest month: the "rare word" search must find them. */
+export const RARE_TEXT = "磁带机备份失败，请协助恢复";
+export const RARE_WORD = "磁带机";
+const rareSql = (id: string, k: number | string) => `(${id} <= ${Math.floor(TICKETS / 24)} AND ${id} % 3331 = 7 AND ${k} = 2)`;
+const sqlList = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]`;
+const TITLE_SQL = `(${sqlList(TITLES)})[1 + g % ${TITLES.length}] || ' #' || g`;
+/** Business fields on the technical categories: each server (ID and IP) has about three tickets. */
+const BID_SQL = `CASE WHEN cat IN (1, 3, 4, 5) THEN 'VPS-' || (10000 + g / 3) END`;
+const BIP_SQL = `CASE WHEN cat IN (1, 3, 4, 5) THEN '10.' || (g / 3 / 65536 % 256) || '.' || (g / 3 / 256 % 256) || '.' || (g / 3 % 256) END`;
+const Q = "''''";
+const lexeme = (expr: string) => `(${Q} || ${expr} || ${Q} || ':1')::tsvector`;
+const HEAD_VECTOR_SQL = `($1::tsvector[])[1 + g % ${TITLES.length}] || ${lexeme("g")}
+  || CASE WHEN bid IS NULL THEN ''::tsvector ELSE ${lexeme("lower(bid)")} END
+  || CASE WHEN bip IS NULL THEN ''::tsvector ELSE ${lexeme("bip")} END`;
+const bodyIndex = (id: string, k: number | string) => `(1 + (${id} + ${k}) % ${BODIES.length})`;
+function messageBodySql(id: string, k: string, ip: string) {
+  return `CASE WHEN ${rareSql(id, k)} THEN '${RARE_TEXT}'
+     ELSE (${sqlList(BODIES)})[${bodyIndex(id, k)}] || CASE WHEN ${bodyIndex(id, k)} = ${IP_BODY} THEN ' ' || COALESCE(${ip}, '127.0.0.1') ELSE '' END END
+     || ' (' || ${id} || '-' || ${k} || ')'`;
+}
+function messageVectorSql(id: string, k: number) {
+  return `(CASE WHEN ${rareSql(id, k)} THEN $3::tsvector
+     ELSE ($2::tsvector[])[${bodyIndex(id, k)}] || CASE WHEN ${bodyIndex(id, k)} = ${IP_BODY} THEN ${lexeme("COALESCE(bip, '127.0.0.1')")} ELSE ''::tsvector END END
+     || ${lexeme(`${id} || '-' || ${k}`)})`;
+}
+
+async function templateVectors(client: pg.Client) {
+  const one = async (texts: string[]) =>
+    (await client.query<{ v: string[] }>(`SELECT array_agg(search_vector(x)::text ORDER BY n) AS v FROM unnest($1::text[]) WITH ORDINALITY u(x, n)`, [texts])).rows[0]!.v;
+  return { titles: await one(TITLES), bodies: await one(BODIES), rare: (await one([RARE_TEXT]))[0] };
+}
+
+/** The bulk-written terms must equal what the triggers' function computes from the rows. */
+async function checkSearchTerms(client: pg.Client) {
+  const bad = await client.query(`
+    SELECT t.id FROM "Ticket" t, ticket_search_terms(t.id, t.title, t."businessId", t."businessIp") s
+     WHERE t.id IN (SELECT (1 + (g * 7907) % ${TICKETS}) FROM generate_series(1, 300) g UNION SELECT 7 UNION SELECT 10)
+       AND (s.head::text <> t."searchHead"::text OR s.all_terms::text <> t."searchAll"::text
+            OR s.public_terms::text IS DISTINCT FROM t."searchPublic"::text)`);
+  if (bad.rowCount) throw new Error(`bulk search terms differ from search_vector() for tickets ${bad.rows.map((r) => r.id).join(", ")}`);
+  log("search terms of a 300-ticket sample match the triggers' function");
+}
+
 const log = (msg: string) => console.log(`[seed ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 export async function seed(client: pg.Client) {
@@ -48,15 +105,19 @@ export async function seed(client: pg.Client) {
   );
   log(`dropping ${indexes.rows.length} secondary indexes for the load`);
   for (const i of indexes.rows) await client.query(`DROP INDEX "${i.name}"`);
-  await client.query(`ALTER TABLE "Ticket" DISABLE TRIGGER "ticket_count_maintain"`);
+  // User triggers off for the load (counters, search terms): both are computed in bulk below.
+  await client.query(`ALTER TABLE "Ticket" DISABLE TRIGGER USER`);
+  await client.query(`ALTER TABLE "TicketMessage" DISABLE TRIGGER USER`);
+  const vectors = await templateVectors(client);
 
   const span = 730 * 24 * 3600; // two years of tickets, oldest first
   for (let from = 1; from <= TICKETS; from += BATCH) {
     const to = Math.min(TICKETS, from + BATCH - 1);
     await client.query(`
       INSERT INTO "Ticket" (id, title, "memberId", "categoryId", status, escalation, "assigneeId", "contactPhone", "contactQq",
-                            "respondedAt", "finishedAt", "createdAt", "updatedAt", "partnerId", "partnerTicketNo", guid, "partnerState", version)
-      SELECT g, (ARRAY['服务器无法远程连接','备案需要什么？','网站打不开','带宽异常','数据库连接超时','申请退款','发票开具','域名解析失败','磁盘空间不足','CPU 占用过高'])[1 + g % 10] || ' #' || g,
+                            "respondedAt", "finishedAt", "createdAt", "updatedAt", "partnerId", "partnerTicketNo", guid, "partnerState", version,
+                            "businessId", "businessIp", "searchHead", "searchAll", "searchPublic")
+      SELECT g, ${TITLE_SQL},
              CASE WHEN partner THEN NULL ELSE 1100001 + (g * 7919) % ${MEMBERS} END,
              cat, st::"TicketStatus", esc::"EscalationState",
              CASE WHEN st = 'PENDING' THEN NULL ELSE 1 + (g * 31) % ${STAFF} END,
@@ -65,8 +126,10 @@ export async function seed(client: pg.Client) {
              CASE WHEN st = 'COMPLETED' THEN updated END,
              created, updated,
              CASE WHEN partner THEN 1 + g % 2 END, CASE WHEN partner THEN 'PT' || g END, CASE WHEN partner THEN 'G' || md5(g::text) END,
-             (CASE WHEN partner THEN (CASE WHEN st = 'COMPLETED' THEN 'FINISHED' ELSE 'OPEN' END) END)::"UpstreamTicketState", 3
-        FROM (
+             (CASE WHEN partner THEN (CASE WHEN st = 'COMPLETED' THEN 'FINISHED' ELSE 'OPEN' END) END)::"UpstreamTicketState", 3,
+             bid, bip, head, head${[1, 2, 3, 4, 5].map((k) => ` || ${messageVectorSql("g", k)}`).join("")},
+             CASE WHEN g % 10 = 0 THEN head${[1, 2, 3, 5].map((k) => ` || ${messageVectorSql("g", k)}`).join("")} END
+        FROM (SELECT *, ${HEAD_VECTOR_SQL} AS head FROM (SELECT *, ${BID_SQL} AS bid, ${BIP_SQL} AS bip FROM (
           SELECT g, created, LEAST(created + (r1 * interval '3 days'), now()) AS updated, partner, cat,
                  -- Recent tickets are the open ones; old ones are nearly all finished.
                  CASE WHEN age < 0.03 AND r2 < 0.35 THEN 'PENDING' WHEN r2 < 0.012 THEN 'PROCESSING' WHEN r2 < 0.03 THEN 'REPLIED'
@@ -80,7 +143,7 @@ export async function seed(client: pg.Client) {
                      (g % 50 = 0) AS partner, 1 + (g * 13) % 12 AS cat
                 FROM generate_series(${from}::bigint, ${to}::bigint) g
             ) a
-        ) b`);
+        ) b) c) d`, [vectors.titles, vectors.bodies, vectors.rare]);
     log(`tickets ${to.toLocaleString()}`);
   }
   await client.query(`SELECT setval('"Ticket_id_seq"', ${TICKETS})`);
@@ -93,9 +156,7 @@ export async function seed(client: pg.Client) {
       SELECT t.id, (CASE WHEN k % 2 = 1 THEN 'MEMBER' ELSE 'STAFF' END)::"AuthorKind",
              CASE WHEN k % 2 = 1 THEN t."memberId" END, CASE WHEN k % 2 = 0 THEN 1 + (t.id * 31) % ${STAFF} END,
              (CASE WHEN k = 4 AND t.id % 10 = 0 THEN 'STAFF_ONLY' ELSE 'PUBLIC' END)::"Visibility",
-             (ARRAY['从今天早上开始，SSH 连接超时，控制台显示运行中。','您好, 问题已收到。','请问是企业还是个人备案？','已为您重启实例，请再试一次。',
-                    '网站访问很慢，ping 丢包严重','需要营业执照和负责人身份证','已处理，如有问题请重新提交工单。','磁盘使用率 100%，无法写入'])[1 + (t.id + k) % 8]
-               || ' (' || t.id || '-' || k || ')',
+             ${messageBodySql("t.id", "k", `t."businessIp"`)},
              t."createdAt" + (k - 1) * (t."updatedAt" - t."createdAt") / ${MESSAGES_PER_TICKET}
         FROM "Ticket" t CROSS JOIN generate_series(1, ${MESSAGES_PER_TICKET}) k
        WHERE t.id BETWEEN ${from} AND ${to}
@@ -113,7 +174,9 @@ export async function seed(client: pg.Client) {
   log("rebuilding TicketCount");
   await client.query(`INSERT INTO "TicketCount" (status, escalation, "categoryId", "assigneeId", n)
     SELECT status, escalation, "categoryId", COALESCE("assigneeId", 0), count(*) FROM "Ticket" GROUP BY 1, 2, 3, 4`);
-  await client.query(`ALTER TABLE "Ticket" ENABLE TRIGGER "ticket_count_maintain"`);
+  await client.query(`ALTER TABLE "Ticket" ENABLE TRIGGER USER`);
+  await client.query(`ALTER TABLE "TicketMessage" ENABLE TRIGGER USER`);
+  await checkSearchTerms(client);
   log("vacuum analyze");
   await client.query(`VACUUM ANALYZE "Ticket"`);
   await client.query(`VACUUM ANALYZE "TicketMessage"`);

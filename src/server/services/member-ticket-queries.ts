@@ -14,21 +14,28 @@ import { presentMessage } from "../presenters/messages.ts";
 import type { MemberViewer } from "../viewer.ts";
 import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
 import type { Locale } from "@/i18n/messages";
+import { searchHits } from "./search-hits.ts";
 
 /** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
 
-/** 我的工单: one page, newest activity first, with the unread marker. */
+/** 我的工单: one page, newest activity first, with the unread marker; a search ranks and highlights. */
 export async function listMyTickets(db: Db, viewer: MemberViewer, input: MemberTicketListInput) {
+  const cursor = input.cursor ? decodeKeysetCursor(input.cursor, "portal.errors.badCursor") : undefined;
   const rows = await listMemberTicketPage(db, {
     memberId: viewer.memberId,
     status: input.status,
     search: input.search || undefined,
-    after: input.cursor ? decodeKeysetCursor(input.cursor, "portal.errors.badCursor") : undefined,
+    after: cursor ? { updatedAt: cursor.key, id: cursor.id, tier: cursor.tier } : undefined,
     limit: input.limit + 1, // one extra row says whether another page exists
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  const nextCursor = rows.length > input.limit && last ? encodeKeysetCursor({ key: last.updatedAt, id: last.id }) : null;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const hits = input.search ? await searchHits(db, "member", input.search, page) : null;
+  const items = page.map(({ businessId: _id, businessIp: _ip, tier: _tier, ...row }) => ({
+    ...row,
+    search: hits?.get(row.id) ?? null,
+  }));
+  const nextCursor = rows.length > input.limit && last ? encodeKeysetCursor({ key: last.updatedAt, id: last.id, tier: last.tier }) : null;
   return { items, nextCursor };
 }
 

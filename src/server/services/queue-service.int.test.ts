@@ -168,7 +168,7 @@ describe(`console queue (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"
     expect(await ids("ad_ga%")).toEqual([]); // % and _ are literal characters, not wildcards
     const counts = await queueCounts(t.prisma, admin, { q: "磁盘空间" }, TZ);
     expect(counts.total).toBe(titled.length);
-    expect(counts.source).toBe("capped");
+    expect(counts.source).toBe("bounded");
   });
 
   it("Queue: a partner's ticket carries the partner's name and its ticket number; escalated ones their GUID or 转移中", async () => {

@@ -10,10 +10,12 @@ import {
   findQueuePage,
   queueCountsCapped,
   queueCountsMaintained,
-  type QueueCursor,
+  queueCountsSearch,
   type QueueFilter,
   type QueueRow,
 } from "../db/repos/queue.ts";
+import { searchHits } from "./search-hits.ts";
+import { findDensity } from "../db/repos/search.ts";
 import { ESCALATION_STATES, TICKET_STATUSES, availableActions, type TicketStatus } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
@@ -63,28 +65,28 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
     memberId: input.memberId ?? null,
     createdFrom: input.createdFrom ? startOfZonedDay(input.createdFrom, timeZone) : null,
     createdTo: input.createdTo ? startOfZonedDay(nextDay(input.createdTo), timeZone) : null,
+    // Exact lookups (ticket number, GUIDs) rank first; the text is searched by its terms as well,
+    // so a number also finds the tickets that mention it.
     search: q === ""
       ? null
       : {
           exact: q,
           ticketId: /^\d{1,9}$/.test(q) ? Number(q) : null,
-          // Digits are a ticket number or a GUID (exact lookups only); one character would match
-          // nearly every row of the text window.
-          pattern: /^\d+$/.test(q) || [...q].length < 2 ? null : `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+          text: q,
+          ...(await findDensity(db, q)),
         },
   };
 }
 
 /**
- * Cursor = (sort key, id) of the last row shown, opaque to the client. Keyset semantics: the
- * next page holds the rows strictly after it in (key DESC, id DESC) order, so a row never
- * appears twice in one walk and rows that do not change are each returned exactly once (no
- * OFFSET drift). A ticket updated during the walk moves to the top under "last update": if the
+ * Cursor = (sort key, id, search tier) of the last row shown (services/keyset-cursor.ts). Keyset
+ * semantics: the next page holds the rows strictly after it in (tier, key DESC, id DESC) order, so
+ * a row never appears twice in one walk and rows that do not change are each returned exactly once
+ * (no OFFSET drift). A ticket updated during the walk moves to the top under "last update": if the
  * walk had not reached it yet it is not in this walk (a fresh first page shows it). Sorting by
  * creation time is immutable: every ticket exactly once whatever happens meanwhile.
  */
-export const encodeCursor = (c: QueueCursor): string => encodeKeysetCursor(c);
-export const decodeCursor = (s: string): QueueCursor => decodeKeysetCursor(s, "console.errors.badCursor");
+export const decodeCursor = (s: string) => decodeKeysetCursor(s, "console.errors.badCursor");
 
 export type QueueItem = ReturnType<typeof presentQueueRow>;
 
@@ -126,38 +128,41 @@ export async function listQueue(db: Db, viewer: StaffViewer, raw: QueueInput, ti
   const more = rows.length > input.limit;
   const page = more ? rows.slice(0, input.limit) : rows;
   const last = page.at(-1);
+  const hits = filter.search ? await searchHits(db, "staff", filter.search.text, page) : null;
   return {
-    items: page.map((r) => presentQueueRow(r, timeZone)),
-    nextCursor: more && last ? encodeCursor({ key: last.sortKey, id: last.id }) : null,
+    items: page.map((r) => ({ ...presentQueueRow(r, timeZone), search: hits?.get(r.id) ?? null })),
+    nextCursor: more && last ? encodeKeysetCursor({ key: last.sortKey, id: last.id, tier: last.tier }) : null,
   };
 }
 
 export type QueueCounts = {
   counts: Record<TicketStatus, number>;
   total: number;
-  /** Whether a number may be larger than shown ("10000+"). */
+  /** Whether a number may be larger than shown ("10000+", or a search's "n+"). */
   capped: Record<TicketStatus, boolean>;
-  source: "maintained" | "capped";
+  /** maintained: TicketCount, exact; capped: exact up to COUNT_CAP; bounded: a search, exact up to SEARCH_COUNT_LIMIT matches. */
+  source: "maintained" | "capped" | "bounded";
 };
 
 /**
  * The tab counts. Never a COUNT over the table: the trigger-maintained TicketCount answers the
- * status / escalation / category / group / assignee filters exactly; member, dates and search
- * count at most COUNT_CAP + 1 rows per status.
+ * status / escalation / category / group / assignee filters exactly; member and dates count at
+ * most COUNT_CAP + 1 rows per status; a search counts at most SEARCH_COUNT_LIMIT matches.
  */
 export async function queueCounts(db: Db, viewer: StaffViewer, raw: QueueFilterInput, timeZone: string): Promise<QueueCounts> {
   const input = ZQueueFilter.parse(raw);
   const filter = { ...(await resolveQueueFilter(db, viewer, input, timeZone)), statuses: null };
+  const total = (counts: Record<TicketStatus, number>) => ALL_STATUSES.reduce((sum, s) => sum + counts[s], 0);
+  if (filter.search) {
+    const { counts, more } = await queueCountsSearch(db, filter);
+    const capped = Object.fromEntries(ALL_STATUSES.map((s) => [s, more])) as Record<TicketStatus, boolean>;
+    return { counts, total: total(counts), capped, source: "bounded" };
+  }
   const maintained = countableFromTicketCount(filter);
   const counts = maintained ? await queueCountsMaintained(db, filter) : await queueCountsCapped(db, filter);
   const capped = Object.fromEntries(ALL_STATUSES.map((s) => [s, !maintained && counts[s] > COUNT_CAP])) as Record<TicketStatus, boolean>;
   for (const s of ALL_STATUSES) if (capped[s]) counts[s] = COUNT_CAP;
-  return {
-    counts,
-    total: ALL_STATUSES.reduce((sum, s) => sum + counts[s], 0),
-    capped,
-    source: maintained ? "maintained" : "capped",
-  };
+  return { counts, total: total(counts), capped, source: maintained ? "maintained" : "capped" };
 }
 
 export function queueOptions(db: Db) {

@@ -8,6 +8,7 @@ import { useTRPC } from "@/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import type { inferRouterOutputs } from "@trpc/server";
 import { StatusBadge, type TicketStatus } from "../_components/status-badge";
+import { Highlighted, SearchSnippet } from "@/components/search-highlight";
 
 type Page = inferRouterOutputs<AppRouter>["portal"]["list"];
 export type TicketListFilter = { status?: TicketStatus; search?: string };
@@ -43,7 +44,7 @@ export function TicketList({ filter, firstPage, timeZone, emptyText }: { filter:
               <td className="py-2.5 pr-3 font-mono text-slate-500">{row.id}</td>
               <td className="py-2.5 pr-3">
                 <Link href={`/tickets/${row.id}`} className="font-medium text-slate-800 hover:text-brand-600">
-                  {row.title}
+                  {row.search ? <Highlighted pieces={row.search.title} /> : row.title}
                 </Link>
                 {row.unread && (
                   <span data-testid="unread-marker" className="ml-2 inline-flex items-center gap-1 text-xs text-rose-600">
@@ -51,6 +52,7 @@ export function TicketList({ filter, firstPage, timeZone, emptyText }: { filter:
                     {t("unread")}
                   </span>
                 )}
+                {row.search && <SearchSnippet pieces={row.search.snippet} />}
               </td>
               <td className="py-2.5 pr-3 text-slate-600">{row.categoryName}</td>
               <td className="py-2.5 pr-3">

@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/client.ts";
 import type { TicketStatus } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
+import { headMatches, termsMatch, tierPage } from "./search.ts";
 
 /**
  * The member portal's queries. Every read is scoped by `memberId` in the WHERE clause and every
@@ -55,47 +56,60 @@ export type MemberTicketRow = {
   /** The member-visible last activity (memberActivityAt): staff-only work does not move it. */
   updatedAt: Date;
   unread: boolean;
+  businessId: string | null;
+  businessIp: string | null;
+  /** Search rank: 0 the ticket number, 1 heading hit, 2 conversation hit; 0 without a search. */
+  tier: number;
 };
 
 export type MemberTicketPageQuery = {
   memberId: number;
   status?: TicketStatus;
-  /** A ticket number (exact) or part of a title. */
+  /** A ticket number (exact) and/or text, searched in the member's public terms only (R7). */
   search?: string;
   /** Keyset: the last row of the previous page. */
-  after?: { key: Date; id: number };
+  after?: { updatedAt: Date; id: number; tier: number };
   limit: number;
 };
 
 /**
- * 我的工单, one page in one query: keyset on (memberActivityAt desc, id desc), which the index
- * Ticket(memberId, memberActivityAt desc, id desc) serves; the category name comes in by join so no
- * per-row lookups happen. Raw SQL because Prisma would fetch the relation in a second query.
+ * 我的工单, one page in one query: keyset on the member-visible activity (memberActivityAt desc,
+ * id desc), which the index Ticket(memberId, memberActivityAt desc, id desc) serves; the category name comes in by join so no
+ * per-row lookups happen. With a search, three ranked tiers (ticket number, heading, public
+ * conversation), each in that order. Raw SQL because Prisma would fetch the relation in a second query.
  */
 export async function listMemberTicketPage(db: DbOrTx, q: MemberTicketPageQuery): Promise<MemberTicketRow[]> {
-  const conditions: Prisma.Sql[] = [Prisma.sql`t."memberId" = ${q.memberId}`];
-  if (q.status) conditions.push(Prisma.sql`t."status" = ${q.status}::"TicketStatus"`);
-  if (q.search) {
-    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const asNumber = /^\d{1,9}$/.test(q.search) ? Number(q.search) : null;
-    conditions.push(
-      asNumber !== null
-        ? Prisma.sql`(t."id" = ${asNumber} OR t."title" ILIKE ${pattern})`
-        : Prisma.sql`t."title" ILIKE ${pattern}`,
-    );
-  }
-  if (q.after) {
-    conditions.push(Prisma.sql`(t."memberActivityAt", t."id") < (${q.after.key}::timestamptz, ${q.after.id})`);
-  }
+  const base: Prisma.Sql[] = [Prisma.sql`t."memberId" = ${q.memberId}`];
+  if (q.status) base.push(Prisma.sql`t."status" = ${q.status}::"TicketStatus"`);
+  const asNumber = q.search && /^\d{1,9}$/.test(q.search) ? Number(q.search) : null;
+  const isNumber = Prisma.sql`t."id" = ${asNumber ?? 0}`;
+  const tiers: Prisma.Sql[][] = q.search
+    ? [[isNumber], [headMatches(q.search), Prisma.sql`NOT ${isNumber}`], [termsMatch("member", q.search), Prisma.sql`NOT ${headMatches(q.search)}`, Prisma.sql`NOT ${isNumber}`]]
+    : [[]];
+  const after = q.after;
+  const parts = tiers.flatMap((conds, tier) => {
+    if (after && tier < after.tier) return [];
+    const keyset = after && tier === after.tier ? [Prisma.sql`(t."memberActivityAt", t."id") < (${after.updatedAt}::timestamptz, ${after.id})`] : [];
+    // A member's own tickets are few: every match of a search is read and sorted (fenced).
+    return [
+      tierPage(
+        Prisma.sql`SELECT t."id", t."memberActivityAt" AS k, ${tier}::int AS tier FROM "Ticket" t`,
+        Prisma.sql`WHERE ${Prisma.join([...base, ...conds, ...keyset], " AND ")}`,
+        Prisma.sql`k DESC, id DESC`,
+        q.limit,
+        !q.search,
+      ),
+    ];
+  });
   return db.$queryRaw<MemberTicketRow[]>`
+    WITH page AS (SELECT id, tier FROM (${Prisma.join(parts, " UNION ALL ")}) u ORDER BY tier, k DESC, id DESC LIMIT ${q.limit})
     SELECT t."id", t."title", c."name" AS "categoryName", t."status"::text AS "status",
-           t."createdAt", t."memberActivityAt" AS "updatedAt",
+           t."createdAt", t."memberActivityAt" AS "updatedAt", t."businessId", t."businessIp", page.tier,
            (t."lastReplyAt" IS NOT NULL AND (t."memberReadAt" IS NULL OR t."lastReplyAt" > t."memberReadAt")) AS "unread"
-      FROM "Ticket" t
+      FROM page
+      JOIN "Ticket" t ON t."id" = page.id
       JOIN "Category" c ON c."id" = t."categoryId"
-     WHERE ${Prisma.join(conditions, " AND ")}
-     ORDER BY t."memberActivityAt" DESC, t."id" DESC
-     LIMIT ${q.limit}`;
+     ORDER BY page.tier, t."memberActivityAt" DESC, t."id" DESC`;
 }
 
 const publicAttachmentSelect = { id: true, fileName: true, mimeType: true, size: true } as const;

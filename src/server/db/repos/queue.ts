@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/client.ts";
 import type { EscalationState, TicketStatus } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
+import { headMatches, termsMatch, tierPage } from "./search.ts";
 
 /**
  * The console queue (工单管理) in SQL. Written for the indexes on "Ticket" (see schema.prisma):
@@ -10,7 +11,9 @@ import type { DbOrTx } from "../client.ts";
  *   a filter whose leading column has several values (a group's categories, "all statuses") is
  *   expanded into one branch per value combination, each an index range read with LIMIT, merged by
  *   UNION ALL + ORDER BY + LIMIT — PostgreSQL does not merge an IN-list over an ordered index itself.
- * - memberId, search: small candidate sets, one plain query.
+ * - memberId: a small candidate set, one plain query.
+ * - search: three ranked tiers (exact ticket number / GUID, heading hit, conversation hit), each
+ *   one query over the search terms' GIN indexes in recency order (repos/search.ts).
  * - counts: the trigger-maintained "TicketCount" for the low-cardinality filters; a capped COUNT
  *   (LIMIT CAP+1 per status) once member / date / search narrow the set (see queueCountsCapped).
  */
@@ -19,12 +22,11 @@ export const ALL_STATUSES: readonly TicketStatus[] = ["PENDING", "PROCESSING", "
 /** Shown as "10000+". */
 export const COUNT_CAP = 10_000;
 /**
- * Text search reads the titles of the SEARCH_WINDOW newest tickets and the bodies of the
- * SEARCH_WINDOW newest messages (both in primary-key order, i.e. physical order: cheap to read):
- * bounded work on any table size. Older text needs the ticket number or GUID (exact, indexed).
- * A pg_trgm / full-text index is the future fix (docs/PERFORMANCE.md).
+ * A search counts at most this many matching tickets, in one pass. A frequent term matches a large
+ * share of a million tickets; intersecting that with each status costs seconds (GIN bitmaps of
+ * hundreds of thousands of rows), so beyond the bound every tab shows a lower bound ("n+").
  */
-export const SEARCH_WINDOW = 5_000;
+export const SEARCH_COUNT_LIMIT = 1_000;
 /** One pass over at most this many rows counts all five tabs; beyond it, per-status capped counts. */
 export const ONE_PASS_LIMIT = 20_000;
 /** Above this many branches one plain query (planner's choice) is cheaper than the merge. */
@@ -36,8 +38,11 @@ export type QueueSearch = {
   /** The text as typed, for exact matches: ticket number, GUIDs, partner ticket number. */
   exact: string;
   ticketId: number | null;
-  /** ILIKE pattern (already escaped), or null when the text is too short to scan for. */
-  pattern: string | null;
+  /** Cut into terms in SQL by search_query(), the index's own tokenizer. */
+  text: string;
+  /** Frequent in headings / in all text (search.ts isDense): read newest first; else every match, sorted. */
+  headDense: boolean;
+  bodyDense: boolean;
 };
 
 export type QueueFilter = {
@@ -52,7 +57,8 @@ export type QueueFilter = {
 };
 
 export type QueueSort = "updated" | "created";
-export type QueueCursor = { key: Date; id: number };
+/** tier: the search rank of the row (0 exact, 1 heading, 2 conversation); 0 for plain lists. */
+export type QueueCursor = { key: Date; id: number; tier: number };
 
 export type QueueRow = {
   id: number;
@@ -77,7 +83,10 @@ export type QueueRow = {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  businessId: string | null;
+  businessIp: string | null;
   sortKey: Date;
+  tier: number;
 };
 
 const status = (s: TicketStatus) => Prisma.raw(`'${s}'::"TicketStatus"`); // from a fixed list: safe as a literal
@@ -93,11 +102,13 @@ function conditions(f: QueueFilter): Prisma.Sql[] {
   if (f.memberId !== null) where.push(Prisma.sql`t."memberId" = ${f.memberId}`);
   if (f.createdFrom) where.push(Prisma.sql`t."createdAt" >= ${f.createdFrom}::timestamptz`);
   if (f.createdTo) where.push(Prisma.sql`t."createdAt" < ${f.createdTo}::timestamptz`);
-  if (f.search) where.push(Prisma.sql`t.id IN (SELECT id FROM search_hits)`);
   return where;
 }
 
-function searchCte(s: QueueSearch): Prisma.Sql {
+const inExact = Prisma.sql`t.id = ANY((SELECT ids FROM exact)::int[])`;
+
+/** The exact matches, as one array (ticket number, GUID, upstream GUID, partner ticket number). */
+function exactCte(s: QueueSearch): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     // Ticket.guid is unique; UpstreamLink's and the partner number's indexes lead with the
     // connection / partner, so those go through the (few) connections and partners.
@@ -106,13 +117,16 @@ function searchCte(s: QueueSearch): Prisma.Sql {
     Prisma.sql`SELECT t.id FROM "DownstreamPartner" p JOIN "Ticket" t ON t."partnerId" = p.id AND t."partnerTicketNo" = ${s.exact}`,
   ];
   if (s.ticketId !== null) parts.unshift(Prisma.sql`SELECT ${s.ticketId}::int AS id`);
-  if (s.pattern !== null) {
-    parts.push(
-      Prisma.sql`SELECT id FROM (SELECT id, title FROM "Ticket" ORDER BY id DESC LIMIT ${SEARCH_WINDOW}) w WHERE title ILIKE ${s.pattern}`,
-      Prisma.sql`SELECT "ticketId" FROM (SELECT "ticketId", body FROM "TicketMessage" ORDER BY id DESC LIMIT ${SEARCH_WINDOW}) m WHERE body ILIKE ${s.pattern}`,
-    );
-  }
-  return Prisma.sql`search_hits AS (${Prisma.join(parts, " UNION ")})`;
+  return Prisma.sql`exact AS MATERIALIZED (SELECT COALESCE(array_agg(DISTINCT id), '{}'::int[]) AS ids FROM (${Prisma.join(parts, " UNION ")}) e(id))`;
+}
+
+/** The search's ranked tiers, disjoint: each matching ticket is in exactly one. */
+function searchTiers(s: QueueSearch): { conds: Prisma.Sql[]; dense: boolean }[] {
+  return [
+    { conds: [inExact], dense: false },
+    { conds: [headMatches(s.text), Prisma.sql`NOT ${inExact}`], dense: s.headDense },
+    { conds: [termsMatch("staff", s.text), Prisma.sql`NOT ${headMatches(s.text)}`, Prisma.sql`NOT ${inExact}`], dense: s.bodyDense },
+  ];
 }
 
 const whereSql = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty);
@@ -138,27 +152,56 @@ function branches(f: QueueFilter, sort: QueueSort): Prisma.Sql[][] {
   return lead.flatMap((l) => statusConds.map((s) => (l === Prisma.empty ? [s] : [l, s])));
 }
 
-export function buildQueueSql(f: QueueFilter, sort: QueueSort, cursor: QueueCursor | null, limit: number): Prisma.Sql {
+/**
+ * Search results: tier by tier (exact, heading, conversation), newest first within a tier. Each
+ * tier is an ordered read with its own LIMIT; the cursor carries the tier it stopped in.
+ */
+function searchPage(f: QueueFilter, s: QueueSearch, sort: QueueSort, cursor: QueueCursor | null, limit: number): Prisma.Sql {
   const col = sortColumn(sort);
   const base = conditions(f);
-  if (cursor) base.push(Prisma.sql`(${col}, t.id) < (${cursor.key}::timestamptz, ${cursor.id})`);
-  const plan = branches(f, sort);
-  const single = plan.length === 1 ? (plan[0] ?? []) : null;
-  const statusFilter = f.statuses && single?.length === 0 ? [Prisma.sql`t.status IN (${Prisma.join(f.statuses.map(status))})`] : [];
-  const one = (extra: Prisma.Sql[]) =>
-    Prisma.sql`SELECT t.id, ${col} AS k FROM "Ticket" t ${whereSql([...base, ...statusFilter, ...extra])} ORDER BY ${col} DESC, t.id DESC LIMIT ${limit}`;
-  const page =
-    single
+  if (f.statuses) base.push(Prisma.sql`t.status IN (${Prisma.join(f.statuses.map(status))})`);
+  const parts = searchTiers(s).flatMap(({ conds, dense }, tier) => {
+    if (cursor && tier < cursor.tier) return [];
+    const after = cursor && tier === cursor.tier ? [Prisma.sql`(${col}, t.id) < (${cursor.key}::timestamptz, ${cursor.id})`] : [];
+    return [
+      tierPage(
+        Prisma.sql`SELECT t.id, ${col} AS k, ${tier}::int AS tier FROM "Ticket" t`,
+        whereSql([...base, ...conds, ...after]),
+        Prisma.sql`k DESC, id DESC`,
+        limit,
+        dense,
+      ),
+    ];
+  });
+  return Prisma.sql`SELECT id, k, tier FROM (${Prisma.join(parts, " UNION ALL ")}) u ORDER BY tier, k DESC, id DESC LIMIT ${limit}`;
+}
+
+export function buildQueueSql(f: QueueFilter, sort: QueueSort, cursor: QueueCursor | null, limit: number): Prisma.Sql {
+  const col = sortColumn(sort);
+  let page: Prisma.Sql;
+  if (f.search) {
+    page = searchPage(f, f.search, sort, cursor, limit);
+  } else {
+    const base = conditions(f);
+    if (cursor) base.push(Prisma.sql`(${col}, t.id) < (${cursor.key}::timestamptz, ${cursor.id})`);
+    const plan = branches(f, sort);
+    const single = plan.length === 1 ? (plan[0] ?? []) : null;
+    const statusFilter = f.statuses && single?.length === 0 ? [Prisma.sql`t.status IN (${Prisma.join(f.statuses.map(status))})`] : [];
+    const one = (extra: Prisma.Sql[]) =>
+      Prisma.sql`SELECT t.id, ${col} AS k, 0 AS tier FROM "Ticket" t ${whereSql([...base, ...statusFilter, ...extra])} ORDER BY ${col} DESC, t.id DESC LIMIT ${limit}`;
+    page = single
       ? one(single)
-      : Prisma.sql`SELECT id, k FROM (${Prisma.join(plan.map((b) => Prisma.sql`(${one(b)})`), " UNION ALL ")}) u ORDER BY k DESC, id DESC LIMIT ${limit}`;
-  const withs = [...(f.search ? [searchCte(f.search)] : []), Prisma.sql`page AS (${page})`];
+      : Prisma.sql`SELECT id, k, tier FROM (${Prisma.join(plan.map((b) => Prisma.sql`(${one(b)})`), " UNION ALL ")}) u ORDER BY k DESC, id DESC LIMIT ${limit}`;
+  }
+  const withs = [...(f.search ? [exactCte(f.search)] : []), Prisma.sql`page AS (${page})`];
   return Prisma.sql`
     WITH ${Prisma.join(withs, ", ")}
     SELECT t.id, t.title, t.status::text AS status, t.escalation::text AS escalation, t."memberId", t."categoryId",
            c.name AS "categoryName", c.type::text AS "categoryType", c."submitToApi", g.name AS "groupName",
            t."assigneeId", s."displayName" AS "assigneeName", t."partnerId", p.name AS "partnerName",
            t."partnerTicketNo", t."partnerState"::text AS "partnerState", l.guid AS "upstreamGuid",
-           (l.id IS NOT NULL) AS "hasUpstreamLink", t.rating, t.version, t."createdAt", t."updatedAt", page.k AS "sortKey"
+           (l.id IS NOT NULL) AS "hasUpstreamLink", t.rating, t.version, t."createdAt", t."updatedAt",
+           t."businessId", t."businessIp", page.k AS "sortKey", page.tier
       FROM page
       JOIN "Ticket" t ON t.id = page.id
       JOIN "Category" c ON c.id = t."categoryId"
@@ -166,7 +209,7 @@ export function buildQueueSql(f: QueueFilter, sort: QueueSort, cursor: QueueCurs
       LEFT JOIN "Staff" s ON s.id = t."assigneeId"
       LEFT JOIN "DownstreamPartner" p ON p.id = t."partnerId"
       LEFT JOIN "UpstreamLink" l ON l."ticketId" = t.id
-     ORDER BY page.k DESC, page.id DESC`;
+     ORDER BY page.tier, page.k DESC, page.id DESC`;
 }
 
 /** One page (limit rows) of the queue, with everything the table shows: one statement. */
@@ -196,19 +239,41 @@ export async function queueCountsMaintained(db: DbOrTx, f: QueueFilter): Promise
   return out;
 }
 
-export function buildOnePassCountsSql(f: QueueFilter): Prisma.Sql {
-  const withs = f.search ? Prisma.sql`WITH ${searchCte(f.search)} ` : Prisma.empty;
-  return Prisma.sql`${withs}SELECT status::text AS status, count(*)::int AS n
-    FROM (SELECT t.status FROM "Ticket" t ${whereSql(conditions(f))} LIMIT ${ONE_PASS_LIMIT}) x GROUP BY status`;
+/**
+ * Per-status counts of at most `limit` rows of the filtered set. A search counts its exact hits and
+ * its text matches (disjoint); the text part reads by id and stops at the bound when the terms are
+ * frequent, and takes every match from the GIN index (fenced) when they are rare.
+ */
+export function buildOnePassCountsSql(f: QueueFilter, limit = f.search ? SEARCH_COUNT_LIMIT : ONE_PASS_LIMIT): Prisma.Sql {
+  const base = conditions(f);
+  if (!f.search) {
+    return Prisma.sql`SELECT status::text AS status, count(*)::int AS n
+      FROM (SELECT t.status FROM "Ticket" t ${whereSql(base)} LIMIT ${limit}) x GROUP BY status`;
+  }
+  const exact = Prisma.sql`(SELECT t.status FROM "Ticket" t ${whereSql([...base, inExact])})`;
+  const textWhere = whereSql([...base, termsMatch("staff", f.search.text), Prisma.sql`NOT ${inExact}`]);
+  const text = f.search.bodyDense
+    ? Prisma.sql`(SELECT t.status FROM "Ticket" t ${textWhere} ORDER BY t.id DESC LIMIT ${limit})`
+    : Prisma.sql`(SELECT status FROM (SELECT t.status FROM "Ticket" t ${textWhere} OFFSET 0) fenced LIMIT ${limit})`;
+  return Prisma.sql`WITH ${exactCte(f.search)} SELECT status::text AS status, count(*)::int AS n
+    FROM (SELECT status FROM (${exact} UNION ALL ${text}) u LIMIT ${limit}) x GROUP BY status`;
 }
 
+/** A search's counts: one bounded pass; `more` when the bound was reached (each count is then a lower bound). */
+export async function queueCountsSearch(db: DbOrTx, f: QueueFilter): Promise<{ counts: Record<TicketStatus, number>; more: boolean }> {
+  const rows = await db.$queryRaw<{ status: TicketStatus; n: number }[]>(buildOnePassCountsSql(f, SEARCH_COUNT_LIMIT));
+  const counts = Object.fromEntries(ALL_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>;
+  for (const r of rows) counts[r.status] = r.n;
+  return { counts, more: rows.reduce((sum, r) => sum + r.n, 0) >= SEARCH_COUNT_LIMIT };
+}
+
+/** Not for a search (queueCountsSearch). */
 export function buildCappedCountsSql(f: QueueFilter): Prisma.Sql {
   const base = conditions(f);
   const per = ALL_STATUSES.map(
     (s) => Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Ticket" t ${whereSql([...base, Prisma.sql`t.status = ${status(s)}`])} LIMIT ${COUNT_CAP + 1}) x)::int AS ${Prisma.raw(`"${s}"`)}`,
   );
-  const withs = f.search ? Prisma.sql`WITH ${searchCte(f.search)} ` : Prisma.empty;
-  return Prisma.sql`${withs}SELECT ${Prisma.join(per, ", ")}`;
+  return Prisma.sql`SELECT ${Prisma.join(per, ", ")}`;
 }
 
 /**

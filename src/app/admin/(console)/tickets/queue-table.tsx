@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { EscalationBadge, PartnerBadge, StatusBadge } from "@/components/console/ticket-badges";
 import type { QueueItem } from "@/components/console/types";
+import { Highlighted, SearchSnippet } from "@/components/search-highlight";
 
 /** The queue table; j/k move the cursor row, Enter opens it, x selects it. */
 export function QueueTable({ items, sort, loading, selected, onToggle, onToggleAll }: {
@@ -78,9 +79,10 @@ export function QueueTable({ items, sort, loading, selected, onToggle, onToggleA
               </td>
               <td className="max-w-md px-2 py-1.5">
                 <Link href={`/admin/tickets/${i.id}`} className="line-clamp-1 font-medium text-slate-900 hover:text-brand-600">
-                  {i.title}
+                  {i.search ? <Highlighted pieces={i.search.title} /> : i.title}
                 </Link>
                 {i.partner && <PartnerBadge name={i.partner.name} ticketNo={i.partner.ticketNo} />}
+                {i.search && <SearchSnippet pieces={i.search.snippet} staffOnlyLabel={i.search.staffOnly ? t("snippetStaffOnly") : undefined} />}
               </td>
               <td className="px-2 py-1.5 whitespace-nowrap">
                 {i.category.name}
