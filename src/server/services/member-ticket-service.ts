@@ -87,6 +87,7 @@ export async function createMemberTicket(db: Db, viewer: MemberViewer, input: Cr
       toStatus: ticket.status,
       toEscalation: ticket.escalation,
       data: { categoryId: category.id, attachments: input.attachmentIds.length },
+      messageId: message.id,
     });
     return { ticketId: ticket.id };
   });
