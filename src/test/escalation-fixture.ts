@@ -79,7 +79,7 @@ export async function setUpEscalation(): Promise<Fixture> {
  * limit, which a loaded 2-core machine sometimes passes (P2028). The tests care about the data,
  * not that limit, so the seed gets a client whose transactions may take longer.
  */
-async function seedPatiently(t: TestDatabase) {
+export async function seedPatiently(t: TestDatabase) {
   const patient = new Proxy(t.prisma, {
     get: (target, key) =>
       key === "$transaction"

@@ -5,7 +5,6 @@ import type { SmtpSettings } from "../config.ts";
 import type { DbOrTx } from "../db/client.ts";
 import { findMailSettings } from "../db/repos/notification-channels.ts";
 import { createSecretBox } from "../crypto/secret-box.ts";
-import type { DeliveryOutcome } from "../outbox/types.ts";
 import type { NotificationDeps } from "./deps.ts";
 
 export type OutgoingMail = {
@@ -72,7 +71,7 @@ type SmtpError = { code?: string; responseCode?: number; response?: string; mess
  * A permanent refusal (5xx for the recipient or the message) is dead at once; anything else —
  * no connection, a timeout, 4xx, a refused login the admin may still fix — is retried.
  */
-export function mailFailure(e: unknown): Extract<DeliveryOutcome, { ok: false }> {
+export function mailFailure(e: unknown): { ok: false; retryable: boolean; error: string } {
   const err = (e ?? {}) as SmtpError;
   const detail = (err.response ?? err.message ?? String(e)).replace(/\s+/g, " ").slice(0, 300);
   const code = err.responseCode;
