@@ -160,7 +160,8 @@ async function applyStoredMail(db: Db, deps: NotificationDeps, row: StoredMail, 
   const { files, skipped } = acceptFiles(mail, locale);
   const written = extractReplyText(mail.text ?? "");
   if (!written && files.length === 0) return settle(db, row.id, "REFUSED", ANSWERS.empty);
-  const body = [written || translate(locale, "notifications.inbound.filesOnly"), ...skipped].join("\n\n").slice(0, MAX_BODY);
+  const text = written || translate(locale, "notifications.inbound.filesOnly");
+  const body = (skipped.length > 0 ? `${text}\n\n${skipped.join("\n")}` : text).slice(0, MAX_BODY);
 
   try {
     takeMemberAllowance("replies", member.id);
