@@ -15,7 +15,8 @@ import { createWorker } from "@/server/outbox/worker";
 import { fanOutNotifications } from "@/server/notifications/fan-out";
 import { deliverDueOutbox, type DeliveryDeps } from "@/server/outbox/dispatcher";
 
-export const AUTH_SECRET = "notification-tests-auth-secret-0123456789";
+/** The process's secret (set by the escalation fixture): the routers' config and the worker must agree. */
+export const AUTH_SECRET = process.env.AUTH_SECRET!;
 export const PUBLIC_URL = "http://desk.example.test";
 export const REPLY_DOMAIN = "reply.example.test";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asAnonymous, asMember, asStaff, asSuperAdmin } from "@/test/callers";
 import { SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
-import { REPLY_DOMAIN, setUpNotifications, type NotificationWorld } from "@/test/notification-world";
+import { AUTH_SECRET, REPLY_DOMAIN, setUpNotifications, type NotificationWorld } from "@/test/notification-world";
 import { fanOutNotifications } from "./fan-out";
 import { parseReplyAddress } from "./reply-token";
 import { RETRY_POLICY } from "@/server/outbox/backoff";
@@ -96,7 +96,7 @@ describe(`notifications (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"
     }
     const replyTo = mail.replyTo?.value[0]?.address ?? "";
     expect(replyTo).toMatch(new RegExp(`^reply\\+${ticketId}\\.1100001\\.[0-9a-f]{24}@${REPLY_DOMAIN.replace(/\./g, "\\.")}$`));
-    expect(parseReplyAddress("notification-tests-auth-secret-0123456789", replyTo, REPLY_DOMAIN)).toEqual({ ticketId, memberId: 1100001 });
+    expect(parseReplyAddress(AUTH_SECRET, replyTo, REPLY_DOMAIN)).toEqual({ ticketId, memberId: 1100001 });
     expect(mail.headers.get("auto-submitted")).toBe("auto-generated");
     expect(mail.references).toContain(`ticket-${ticketId}@example.test`);
   });
