@@ -170,7 +170,7 @@ describe(`team chat robots (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     expect(maxInWindow(feishu.map((m) => m.at), 1000)).toBeLessThanOrEqual(5);
     // A row held back is not an attempt: nothing was dead-lettered or counted as failed.
     expect(await db().outboxMessage.count({ where: { kind: "NOTIFY_CHAT", status: "DEAD" } })).toBe(0);
-  });
+  }, 180_000);
 
   it("news queued all at once goes out as digests within each vendor's size limit (WeCom: 2048 bytes)", async () => {
     await addRobot("WECOM", { kinds: ["ticket.created"] });
@@ -182,7 +182,7 @@ describe(`team chat robots (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     expect(got.length).toBeLessThan(25);
     for (const m of got) expect(Buffer.byteLength((m.body.text as { content: string }).content)).toBeLessThanOrEqual(2048);
     for (const id of tickets) expect(got.some(mentions(id))).toBe(true);
-  });
+  }, 120_000);
 
   it("a robot with a wrong secret: the vendor's refusal dead-letters the message with its words; the super admins hear of it in the bell, not in that chat", async () => {
     const { id } = await addRobot("DINGTALK", { secret: "SECwrong" });
