@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "@/components/language-switch";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireMemberPage } from "@/server/page-guards";
 
@@ -21,6 +22,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             <Link href="/profile" className="hover:text-brand-600">{t("nav.profile")}</Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+            <NotificationBell settingsHref="/profile#notifications" />
             <span data-testid="viewer-name">
               {viewer.name} · {viewer.memberId}
             </span>
