@@ -4,9 +4,8 @@
  * chats) to tell. Pure: the fan-out loads the facts, these functions decide.
  */
 
-export const NOTIFICATION_CHANNELS = ["inApp", "email"] as const;
-export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-export type ChannelChoice = Record<NotificationChannel, boolean>;
+/** A person's channels: the bell (in-app) and e-mail. Team chats are configured per robot. */
+export type ChannelChoice = { inApp: boolean; email: boolean };
 
 type KindSpec = { audience: "member" | "staff"; defaults: ChannelChoice };
 

@@ -9,16 +9,17 @@ import {
   insertChatChannel,
   listChatChannels,
   listRecentInboundMails,
+  recordChatSend,
   updateChatChannel,
   upsertMailSettings,
 } from "../db/repos/notification-channels.ts";
 import { createSecretBox } from "../crypto/secret-box.ts";
-import { CHAT_KINDS, isNotificationKind } from "../domain/notifications.ts";
+import { CHAT_KINDS, CHAT_RATE_LIMITS, isNotificationKind, pruneSendLog } from "../domain/notifications.ts";
 import { AppError, isUniqueViolation } from "../errors.ts";
 import type { NotificationDeps } from "./deps.ts";
 import { mailFailure, resolveSmtp, sendMail } from "./mailer.ts";
 import { renderTestMail } from "./render-mail.ts";
-import { postToRobot } from "./chat/chat-delivery.ts";
+import { postToRobot, sendLogOf } from "./chat/chat-delivery.ts";
 import type { ChatMessage } from "./chat/vendors.ts";
 import { LOCALES, resolveLocale, translate, type Locale } from "@/i18n/messages";
 
@@ -192,7 +193,12 @@ export async function testChatChannel(db: Db, deps: NotificationDeps, id: number
     json: { eventId: `chat-test-${now.getTime()}`, type: "notifications", occurredAt: now.toISOString(), items: [] },
   };
   const secret = channel.secretEncrypted ? createSecretBox(deps.authSecret).open(channel.secretEncrypted) : null;
-  const { outcome } = await postToRobot(deps, channel.kind, channel, secret, message, now);
+  const { outcome, answered } = await postToRobot(deps, channel.kind, channel, secret, message, now);
+  // A test counts against the vendor's limit like any message.
+  if (answered) {
+    const log = pruneSendLog(sendLogOf(channel.sendLog), CHAT_RATE_LIMITS[channel.kind], now.getTime());
+    await recordChatSend(db, channel.id, { sendLog: [...log, now.getTime()], lastError: outcome.ok ? null : "error" in outcome ? outcome.error : null });
+  }
   if (!outcome.ok) throw new AppError("UPSTREAM_UNAVAILABLE", "notifications.errors.sendFailed", { params: { reason: "error" in outcome ? outcome.error : outcome.reason } });
   return { sent: true };
 }

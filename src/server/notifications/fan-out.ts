@@ -40,14 +40,14 @@ import { parseSettings } from "./preferences.ts";
 import type { ChatItem } from "./chat/item.ts";
 import { resolveLocale, translate, type Locale } from "@/i18n/messages";
 
-export const FANOUT_BATCH = 100;
+const FANOUT_BATCH = 100;
 const EXCERPT_CHARS = 200;
 
 type Ticket = Awaited<ReturnType<typeof findTicketsForFanout>>[number];
 type Message = { id: number; ticketId: number; authorKind: string; visibility: string; body: string; staffId: number | null; agentName: string | null };
 type Person = { kind: "MEMBER" | "STAFF"; id: number; email: string | null; locale: Locale; settings: NotificationSettings | null; superAdmin: boolean };
 
-export const excerptOf = (text: string) => {
+const excerptOf = (text: string) => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
 };

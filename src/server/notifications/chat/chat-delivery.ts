@@ -37,7 +37,8 @@ const parseItem = (payload: unknown): ChatItem | null => {
 const MENTIONS_BY_MOBILE: ReadonlySet<ChatKind> = new Set(["DINGTALK", "WECOM"]);
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const sendLogOf = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : []);
+/** The robot's stored send times (JSON), as numbers. */
+export const sendLogOf = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : []);
 
 /** Sends one message to a robot and reads its answer (also used by the console's 发送测试). */
 export async function postToRobot(
