@@ -77,6 +77,7 @@ test.describe.serial("notifications: bell, mail and reply by mail, team chat rob
   });
 
   test("staff note and reply → the member's bell shows 1 and the SMTP server holds a zh-CN mail with the reply and without the note; answering it adds the reply, which the staff bell announces", async ({ page, browser }) => {
+    test.setTimeout(180_000); // two browsers, the bell's polling and the worker's rounds
     // The member starts from a read bell (earlier specs replied on their tickets too).
     const memberContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const member = await memberContext.newPage();
@@ -86,6 +87,7 @@ test.describe.serial("notifications: bell, mail and reply by mail, team chat rob
     const markAll = member.getByTestId("notification-mark-all");
     if (await markAll.isEnabled()) await markAll.click();
     await expect(member.getByTestId("notification-unread")).toHaveCount(0);
+    await member.getByTestId("notification-bell").click(); // closes the panel
 
     await page.goto(`/admin/tickets/${ticketId}`);
     await page.getByTestId("action-accept").click();
