@@ -53,6 +53,10 @@ export default defineConfig({
       RELAYDESK_DEMO_DATA: "yes",
       DATABASE_URL: "",
       LOG_LEVEL: "warn",
+      // Reply by e-mail: the server's own SMTP listener (e2e/notifications.spec.ts sends to it).
+      MAIL_INBOUND_PORT: String(port + 2000),
+      MAIL_INBOUND_HOST: "127.0.0.1",
+      MAIL_REPLY_DOMAIN: "reply.relaydesk.test",
     },
   },
 });

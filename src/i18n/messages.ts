@@ -9,6 +9,7 @@ import zhCN_tickets from "@/messages/zh-CN/tickets.json";
 import zhCN_escalation from "@/messages/zh-CN/escalation.json";
 import zhCN_partners from "@/messages/zh-CN/partners.json";
 import zhCN_errors from "@/messages/zh-CN/errors.json";
+import zhCN_notifications from "@/messages/zh-CN/notifications.json";
 import en_common from "@/messages/en/common.json";
 import en_auth from "@/messages/en/auth.json";
 import en_portal from "@/messages/en/portal.json";
@@ -18,6 +19,7 @@ import en_tickets from "@/messages/en/tickets.json";
 import en_escalation from "@/messages/en/escalation.json";
 import en_partners from "@/messages/en/partners.json";
 import en_errors from "@/messages/en/errors.json";
+import en_notifications from "@/messages/en/notifications.json";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -34,6 +36,7 @@ export const MESSAGES = {
     escalation: zhCN_escalation,
     partners: zhCN_partners,
     errors: zhCN_errors,
+    notifications: zhCN_notifications,
   },
   "en": {
     common: en_common,
@@ -45,6 +48,7 @@ export const MESSAGES = {
     escalation: en_escalation,
     partners: en_partners,
     errors: en_errors,
+    notifications: en_notifications,
   },
 } as const;
 

@@ -35,4 +35,17 @@ describe("configuration", () => {
     expect(c.demoData).toBe(false);
     expect(c.inProcessWorker).toBe(false);
   });
+
+  it("mail: nothing set means no SMTP, no reply address, no listener; SMTP_HOST needs MAIL_FROM; the port follows the encryption", () => {
+    const secret = { DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "s".repeat(40) };
+    expect(loadConfig(secret).mail).toEqual({ smtp: null, replyDomain: null, inbound: null });
+    expect(() => loadConfig({ ...secret, SMTP_HOST: "smtp.example.com" })).toThrow(/^relaydesk: setting MAIL_FROM is required with SMTP_HOST/);
+    expect(loadConfig({ ...secret, SMTP_HOST: "smtp.qq.com", SMTP_SECURITY: "tls", MAIL_FROM: "desk@example.com" }).mail.smtp).toMatchObject({ port: 465, security: "tls", user: null });
+    expect(loadConfig({ ...secret, SMTP_HOST: "smtp.example.com", MAIL_FROM: "desk@example.com" }).mail.smtp).toMatchObject({ port: 587, security: "starttls" });
+    expect(loadConfig({ ...secret, SMTP_HOST: "h", SMTP_PORT: "465", MAIL_FROM: "d@example.com" }).mail.smtp?.security).toBe("tls");
+    expect(() => loadConfig({ ...secret, MAIL_FROM: "not-mail" })).toThrow(/^relaydesk: setting MAIL_FROM must be an e-mail address/);
+    expect(() => loadConfig({ ...secret, MAIL_REPLY_DOMAIN: "bad domain" })).toThrow(/^relaydesk: setting MAIL_REPLY_DOMAIN /);
+    const inbound = loadConfig({ ...secret, MAIL_REPLY_DOMAIN: "Reply.Example.com", MAIL_INBOUND_PORT: "2525" }).mail;
+    expect(inbound).toMatchObject({ replyDomain: "reply.example.com", inbound: { host: "0.0.0.0", port: 2525 } });
+  });
 });

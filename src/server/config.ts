@@ -7,6 +7,8 @@ import { z } from "zod";
  * Every setting, read and validated once (documented in .env.example). A wrong value stops the
  * start with one line naming it — see `formatConfigError`.
  */
+const optionalText = z.string().trim().optional().transform((v) => v || undefined);
+
 const ZEnv = z.object({
   DATABASE_URL: z
     .string()
@@ -22,6 +24,22 @@ const ZEnv = z.object({
   /** Reverse proxies in front (their X-Forwarded-For is believed); read by scripts/serve.mjs. */
   TRUST_PROXY: z.string().regex(/^\d{1,2}$/, "must be the number of proxies in front (0, 1, 2 …)").optional().or(z.literal("")),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Outgoing mail when the console has no SMTP settings (docs/NOTIFICATIONS.md).
+  SMTP_HOST: optionalText,
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional().or(z.literal("").transform(() => undefined)),
+  SMTP_SECURITY: z.enum(["tls", "starttls", "none"]).optional().or(z.literal("").transform(() => undefined)),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: optionalText,
+  MAIL_FROM: z.email("must be an e-mail address").optional().or(z.literal("").transform(() => undefined)),
+  MAIL_FROM_NAME: optionalText,
+  // Reply by e-mail: reply+<token>@MAIL_REPLY_DOMAIN, received by our SMTP listener.
+  MAIL_REPLY_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$|^localhost$/i, "must be a domain name such as reply.example.com")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  MAIL_INBOUND_PORT: z.coerce.number().int().min(1).max(65535).optional().or(z.literal("").transform(() => undefined)),
+  MAIL_INBOUND_HOST: z.string().min(1).default("0.0.0.0"),
 });
 
 export type AppConfig = {
@@ -34,6 +52,26 @@ export type AppConfig = {
   demoData: boolean;
   /** Run outbox delivery and sync inside the web process (always so on PGlite). */
   inProcessWorker: boolean;
+  mail: MailConfig;
+};
+
+export type SmtpSettings = {
+  host: string;
+  port: number;
+  security: "tls" | "starttls" | "none";
+  user: string | null;
+  password: string | null;
+  fromAddress: string;
+  fromName: string | null;
+};
+
+export type MailConfig = {
+  /** SMTP from the environment; the console's settings, once saved, take precedence. */
+  smtp: SmtpSettings | null;
+  /** Domain of reply+<token>@… addresses; null = notification mails carry no reply address. */
+  replyDomain: string | null;
+  /** Our inbound SMTP listener for replies; null = not started. */
+  inbound: { host: string; port: number } | null;
 };
 
 export class ConfigError extends Error {}
@@ -63,6 +101,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     demoData: e.RELAYDESK_DEMO_DATA === "auto" ? embedded : e.RELAYDESK_DEMO_DATA === "yes",
     inProcessWorker: embedded ? true : (e.RELAYDESK_WORKER ?? "inprocess") === "inprocess",
+    mail: mailConfig(e),
+  };
+}
+
+function mailConfig(e: z.infer<typeof ZEnv>): MailConfig {
+  if (e.SMTP_HOST && !e.MAIL_FROM) throw new ConfigError("relaydesk: setting MAIL_FROM is required with SMTP_HOST");
+  const security = e.SMTP_SECURITY ?? (e.SMTP_PORT === 465 ? "tls" : "starttls");
+  return {
+    smtp: e.SMTP_HOST
+      ? {
+          host: e.SMTP_HOST,
+          port: e.SMTP_PORT ?? (security === "tls" ? 465 : 587),
+          security,
+          user: e.SMTP_USER ?? null,
+          password: e.SMTP_PASSWORD ?? null,
+          fromAddress: e.MAIL_FROM!,
+          fromName: e.MAIL_FROM_NAME ?? null,
+        }
+      : null,
+    replyDomain: e.MAIL_REPLY_DOMAIN?.toLowerCase() ?? null,
+    inbound: e.MAIL_INBOUND_PORT ? { host: e.MAIL_INBOUND_HOST, port: e.MAIL_INBOUND_PORT } : null,
   };
 }
 

@@ -6,6 +6,8 @@ import { openDatabase } from "../server/db/client.ts";
 import { logger } from "../server/logger.ts";
 import { startWorker } from "../server/outbox/worker.ts";
 import { upstreamDepsFromConfig } from "../server/upstream/deps.ts";
+import { notificationDepsFromConfig } from "../server/notifications/deps.ts";
+import { startInboundListener } from "../server/notifications/inbound-listener.ts";
 
 async function main() {
   const config = loadConfig();
@@ -15,9 +17,13 @@ async function main() {
     process.exit(1);
   }
   const database = await openDatabase(config.database);
-  const worker = startWorker(database.prisma, upstreamDepsFromConfig(config));
+  const notifications = notificationDepsFromConfig(config);
+  const worker = startWorker(database.prisma, { ...upstreamDepsFromConfig(config), notifications });
   logger.info({ pid: process.pid }, "relaydesk worker started");
+  // Set MAIL_INBOUND_PORT on the one process that should receive reply mails.
+  const listener = config.mail.inbound ? await startInboundListener(database.prisma, notifications, config.mail.inbound) : null;
   const shutdown = async () => {
+    await listener?.close();
     await worker.stop(); // finish the delivery in hand; its lease would otherwise delay it a minute
     await database.close();
     process.exit(0);

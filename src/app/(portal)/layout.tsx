@@ -4,6 +4,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireMemberPage } from "@/server/page-guards";
 
@@ -25,6 +26,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             <Link href="/profile" className="hover:text-brand-600">{t("nav.profile")}</Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+            <NotificationBell settingsHref="/profile#notifications" />
             <span data-testid="viewer-name">
               {viewer.name} · {viewer.memberId}
             </span>

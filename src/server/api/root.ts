@@ -9,6 +9,7 @@ import { upstreamsRouter } from "./routers/upstreams.ts";
 import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
+import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -23,6 +24,8 @@ export const appRouter = router({
   deliveries: deliveriesRouter, // outbox / sync status, dead letters
   partners: partnersRouter, // 下级合作商 (we are their upstream)
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
+  notifications: notificationsRouter, // the bell and one's own notification settings
+  notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
 });
 
 export type AppRouter = typeof appRouter;

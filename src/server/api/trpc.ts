@@ -107,6 +107,12 @@ export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, viewer: ctx.viewer } });
 });
 
+/** Anyone signed in, member or staff (e.g. their own notifications). */
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.kind === "anonymous") throw new AppError("UNAUTHORIZED", "errors.unauthorized");
+  return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+});
+
 /** The super admin (超级管理员) only: staff accounts, upstreams, partners. */
 export const superAdminProcedure = staffProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.role !== "SUPER_ADMIN") throw new AppError("FORBIDDEN", "errors.superAdminOnly");

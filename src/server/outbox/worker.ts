@@ -1,12 +1,14 @@
-// The background loop: deliver the outbox, retry stored callbacks, and every few minutes walk each
-// upstream's changed-tickets feed. The same code runs in the web process (PGlite: the only owner
+// The background loop: turn new audit rows into notifications, deliver the outbox, retry stored
+// callbacks and reply mails, and every few minutes walk each upstream's changed-tickets feed. The same code runs in the web process (PGlite: the only owner
 // of the database) and in `npm run worker` processes on PostgreSQL, any number of them.
 import type { Db } from "../db/client.ts";
 import { logger, safeError } from "../logger.ts";
 import { retryStoredCallbacks } from "../upstream/callbacks.ts";
-import type { UpstreamDeps } from "../upstream/deps.ts";
 import { syncAllConnections } from "../upstream/sync.ts";
-import { deliverDueOutbox } from "./dispatcher.ts";
+import { fanOutNotifications } from "../notifications/fan-out.ts";
+import { notificationDepsOf } from "../notifications/deps.ts";
+import { retryStoredMails } from "../notifications/inbound-mail.ts";
+import { deliverDueOutbox, type DeliveryDeps } from "./dispatcher.ts";
 
 export const WORKER_DEFAULTS = {
   /** How often the outbox is polled when idle: a click's request goes out within ~2 s. */
@@ -27,7 +29,7 @@ export type Worker = {
 
 export type WorkerSettings = { pollMs: number; syncEveryMs: number; maxRoundsPerTick: number };
 
-export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<WorkerSettings> = {}): Worker {
+export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<WorkerSettings> = {}): Worker {
   const settings: WorkerSettings = { ...WORKER_DEFAULTS, ...options };
   let lastSync = 0;
   let stopped = false;
@@ -35,11 +37,16 @@ export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<Worker
   let running: Promise<void> | undefined;
 
   async function tick(opts: { forceSync?: boolean } = {}) {
+    // Fan out first: the mails and chat messages it queues go out in this same tick.
+    for (let round = 0; round < settings.maxRoundsPerTick; round++) {
+      if ((await fanOutNotifications(db, notificationDepsOf(deps))) === 0) break;
+    }
     for (let round = 0; round < settings.maxRoundsPerTick; round++) {
       const result = await deliverDueOutbox(db, deps);
       if (result.claimed === 0) break;
     }
     await retryStoredCallbacks(db);
+    await retryStoredMails(db, notificationDepsOf(deps));
     if (opts.forceSync || Date.now() - lastSync >= settings.syncEveryMs) {
       lastSync = Date.now();
       await syncAllConnections(db, deps);
@@ -67,7 +74,7 @@ export function createWorker(db: Db, deps: UpstreamDeps, options: Partial<Worker
 }
 
 /** Creates and starts the loop. */
-export function startWorker(db: Db, deps: UpstreamDeps, options: Partial<WorkerSettings> = {}): Worker {
+export function startWorker(db: Db, deps: DeliveryDeps, options: Partial<WorkerSettings> = {}): Worker {
   const worker = createWorker(db, deps, options);
   worker.start();
   return worker;

@@ -193,10 +193,10 @@ export async function postMessageFromPartner(
         ticketId: ticket.id,
         action: "partner.message",
         actor: partnerActor(partner, message.author.name),
-        effects: async (tx, _t, _next, now) => (await insertPartnerMessage(tx, partner, ticket.id, message, files, now)).id,
+        effects: async (tx, _t, _next, now) => ({ messageId: (await insertPartnerMessage(tx, partner, ticket.id, message, files, now)).id }),
       }),
     );
-    return { created: true, body: { id: wireMessageId(result) } };
+    return { created: true, body: { id: wireMessageId(result.messageId) } };
   } catch (e) {
     if (isUniqueViolation(e)) {
       const winner = await seen();

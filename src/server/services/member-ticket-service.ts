@@ -88,6 +88,7 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
       toStatus: ticket.status,
       toEscalation: ticket.escalation,
       data: { categoryId: category.id, attachments: input.attachmentIds.length },
+      messageId: message.id,
     });
     return { ticketId: ticket.id };
   });

@@ -54,6 +54,12 @@ export type TicketCommand<T> = {
   audit?: boolean;
 };
 
+/** An effect that writes a conversation entry returns `{ messageId }`; the audit row names it. */
+function messageIdOf(result: unknown): number | null {
+  const id = (result as { messageId?: unknown } | null | undefined)?.messageId;
+  return typeof id === "number" ? id : null;
+}
+
 export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop: boolean; result: T };
 
 /**
@@ -115,6 +121,7 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
       fromEscalation: ticket.escalation,
       toEscalation: next.escalation,
       data: (command.auditData ?? undefined) as never,
+      messageId: messageIdOf(result),
     });
   }
   return { ticketId: ticket.id, next, noop: decision.noop, result };

@@ -58,6 +58,7 @@ export async function applyUpstreamMessage(tx: Tx, link: LinkRef, message: Upstr
         row.id,
         message.attachments.map((a) => ({ storageKey: a.sha256, fileName: a.fileName, mimeType: a.mimeType, size: a.size, ownerKey: `upstream:${link.connectionId}` })),
       );
+      return { messageId: row.id };
     },
     auditData: { upstreamMessageId: message.id },
   });

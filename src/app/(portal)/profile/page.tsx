@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { Card } from "@/components/ui/card";
 import { getServerCaller } from "@/trpc/server";
 import { PasswordForm } from "./password-form";
+import { PreferencesForm } from "@/components/notifications/preferences-form";
 import { ProfileForm } from "./profile-form";
 import { requireMemberPage } from "@/server/page-guards";
 
@@ -9,7 +10,7 @@ import { requireMemberPage } from "@/server/page-guards";
 export default async function ProfilePage() {
   await requireMemberPage(); // before any data: a signed-out visitor is redirected, not errored
   const caller = await getServerCaller();
-  const [t, profile] = await Promise.all([getTranslations("portal.profile"), caller.account.profile()]);
+  const [t, tn, profile] = await Promise.all([getTranslations("portal.profile"), getTranslations("notifications.prefs"), caller.account.profile()]);
   return (
     <div className="space-y-4">
       <h1>{t("title")}</h1>
@@ -25,6 +26,11 @@ export default async function ProfilePage() {
         </Card>
         <Card title={t("password")}>
           <PasswordForm memberId={profile.id} />
+        </Card>
+      </div>
+      <div id="notifications">
+        <Card title={tn("title")}>
+          <PreferencesForm memberEmail={profile.email} />
         </Card>
       </div>
       <Card title={t("services")}>

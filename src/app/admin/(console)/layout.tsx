@@ -4,6 +4,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireStaffPage } from "@/server/page-guards";
 
@@ -16,6 +17,8 @@ const NAV: { href: string; key: string; superAdmin?: boolean }[] = [
   { href: "/admin/upstreams", key: "upstreams", superAdmin: true },
   { href: "/admin/partners", key: "partners", superAdmin: true },
   { href: "/admin/deliveries", key: "deliveries", superAdmin: true },
+  { href: "/admin/notification-channels", key: "notificationChannels", superAdmin: true },
+  { href: "/admin/notifications", key: "notifications" },
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
@@ -40,6 +43,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-2 text-sm text-slate-600">
+          <NotificationBell settingsHref="/admin/notifications" />
           <span data-testid="viewer-name">
             {viewer.name}(ID: {viewer.staffId})
           </span>

@@ -111,3 +111,32 @@ export function findOpenOutboxForTicket(db: DbOrTx, ticketId: number, kind: "UPS
 export async function hasPendingOutbox(db: DbOrTx, ticketId: number, type: string): Promise<boolean> {
   return (await db.outboxMessage.count({ where: { ticketId, type, status: "PENDING" } })) > 0;
 }
+
+/** Not an attempt (e.g. a chat robot's rate window is full): due again at `at`, attempts unchanged. */
+export async function deferOutbox(db: DbOrTx, row: ClaimedRow, at: Date): Promise<boolean> {
+  const { count } = await db.outboxMessage.updateMany({ where: leased(row), data: { nextAttemptAt: at, lockedUntil: null } });
+  return count === 1;
+}
+
+/**
+ * The pending rows queued behind `head` under its orderingKey, oldest first: what a digest may
+ * carry along. Nobody else can hold them: they are not due while the head is pending.
+ */
+export function listPendingBehind(db: DbOrTx, head: ClaimedRow, take: number) {
+  return db.outboxMessage.findMany({
+    where: { orderingKey: head.orderingKey, status: "PENDING", id: { gt: head.id } },
+    orderBy: { id: "asc" },
+    take,
+    select: { id: true, payload: true, ticketId: true, createdAt: true },
+  });
+}
+
+/** Rows whose content went out inside another row's message (a digest). */
+export async function markOutboxMerged(db: DbOrTx, ids: number[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { count } = await db.outboxMessage.updateMany({
+    where: { id: { in: ids }, status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+    data: { status: "DELIVERED", deliveredAt: now, lastError: null, attempts: { increment: 1 } },
+  });
+  return count;
+}

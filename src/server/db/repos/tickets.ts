@@ -67,6 +67,8 @@ export type NewTicketEvent = {
   fromEscalation?: Prisma.TicketEventUncheckedCreateInput["fromEscalation"];
   toEscalation?: Prisma.TicketEventUncheckedCreateInput["toEscalation"];
   data?: Prisma.InputJsonValue;
+  /** The conversation entry the action wrote (notifications render it). */
+  messageId?: number | null;
 };
 
 export function insertTicketEvent(db: DbOrTx, event: NewTicketEvent) {
