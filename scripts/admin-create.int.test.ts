@@ -29,7 +29,7 @@ function run(args: string[], password: string | undefined) {
     encoding: "utf8",
     env: { ...process.env, DATABASE_URL: dbUrl ?? "", RELAYDESK_DATA_DIR: dataDir, RELAYDESK_ADMIN_PASSWORD: password ?? "", LOG_LEVEL: "silent" },
     input: "",
-    timeout: 120_000,
+    timeout: 300_000,
   });
 }
 
@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe(`npm run admin:create (${serverUrl ? "postgres" : "pglite"})`, () => {
-  it("creates the first super admin in an empty database; the password signs in and is never printed", { timeout: 240_000 }, async () => {
+  it("creates the first super admin in an empty database; the password signs in and is never printed", { timeout: 900_000 }, async () => {
     if (serverUrl) await admin(`CREATE DATABASE ${dbName}`);
     expect(await withDatabase((d) => d.prisma.staff.count())).toBe(0); // no demo data: nobody can sign in yet
 
