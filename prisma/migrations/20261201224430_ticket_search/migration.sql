@@ -127,6 +127,9 @@ BEGIN
   FOR m IN SELECT "body", "visibility" FROM "TicketMessage"
             WHERE "ticketId" = ticket_id AND "authorKind" <> 'SYSTEM' ORDER BY "id" LOOP
     v := "search_vector"(m."body");
+    -- A tsvector holds at most 1 MB: a conversation beyond ~900 kB of terms stops growing its
+    -- index rather than failing the write (its later entries are then not searchable).
+    CONTINUE WHEN pg_column_size(all_terms) + pg_column_size(v) > 900000;
     all_terms := all_terms || v;
     IF m."visibility" = 'PUBLIC' THEN
       public_terms := public_terms || v;
@@ -172,11 +175,12 @@ DECLARE
 BEGIN
   IF TG_OP = 'INSERT' THEN
     v := "search_vector"(NEW."body");
+    -- Same bound as ticket_search_terms().
     UPDATE "Ticket"
        SET "searchAll" = "searchAll" || v,
            "searchPublic" = CASE WHEN NEW."visibility" = 'PUBLIC' THEN "searchPublic" || v
                                  ELSE COALESCE("searchPublic", "searchAll") END
-     WHERE "id" = NEW."ticketId";
+     WHERE "id" = NEW."ticketId" AND pg_column_size("searchAll") + pg_column_size(v) <= 900000;
     RETURN NULL;
   END IF;
   -- Entries are append-only; should one ever change or go, rebuild the tickets it touched.

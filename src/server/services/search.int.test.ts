@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember, asStaff } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
 import type { StaffViewer } from "@/server/viewer";
-import { listQueue, queueCounts } from "./queue-service.ts";
+import { listQueue, queueCounts, resolveQueueFilter, ZQueueInput } from "./queue-service.ts";
+import { buildOnePassCountsSql, findQueuePage, SEARCH_COUNT_LIMIT } from "../db/repos/queue.ts";
 import { addInternalNote, replyToTicket } from "./staff-ticket-service.ts";
 
 let t: TestDatabase;
@@ -174,5 +175,28 @@ describe(`search (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, ()
     const other = await asMember(t.prisma, 1100002, "李四").portal.list({ search: "光纤" });
     expect(other.items).toEqual([]);
     await expect(asStaff(t.prisma).console.queue({ q: "光纤", cursor: "bad" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("Search: the newest-first walk and the fenced GIN read give the same pages and counts; counts stop at the bound with n+", async () => {
+    await t.prisma.ticket.createMany({
+      data: Array.from({ length: SEARCH_COUNT_LIMIT + 5 }, (_, i) => ({
+        title: `批量告警 ${i}`, memberId: 1100002, categoryId: generalId, status: i % 4 === 0 ? ("PENDING" as const) : ("COMPLETED" as const),
+        createdAt: new Date(Date.parse("2025-08-01T00:00:00Z") + i * 60_000), updatedAt: new Date(Date.parse("2025-08-01T00:00:00Z") + i * 60_000),
+      })),
+    });
+    for (const q of ["批量告警", "宕机", "磁带机"]) {
+      const input = ZQueueInput.parse({ q, limit: 20 });
+      const filter = await resolveQueueFilter(t.prisma, admin, input, TZ);
+      const page = async (dense: boolean) =>
+        (await findQueuePage(t.prisma, { ...filter, search: { ...filter.search!, headDense: dense, bodyDense: dense } }, "updated", null, 21)).map((r) => r.id);
+      expect(await page(true), q).toEqual(await page(false));
+      const count = async (dense: boolean) =>
+        t.prisma.$queryRaw<{ status: string; n: number }[]>(buildOnePassCountsSql({ ...filter, statuses: null, search: { ...filter.search!, headDense: dense, bodyDense: dense } }));
+      const sum = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0);
+      expect(sum(await count(true)), q).toBe(sum(await count(false)));
+    }
+    const counts = await queueCounts(t.prisma, admin, { q: "批量告警" }, TZ);
+    expect(counts.total).toBe(SEARCH_COUNT_LIMIT);
+    expect(Object.values(counts.capped).every(Boolean)).toBe(true);
   });
 });

@@ -41,21 +41,26 @@ export function termsMatch(scope: SearchScope, text: string): Prisma.Sql {
 const DENSE_SHARE = 0.006;
 
 export async function findDensity(db: DbOrTx, text: string): Promise<{ headDense: boolean; bodyDense: boolean }> {
-  const [row] = await db.$queryRaw<{ q: string | null }[]>`SELECT search_query(${text})::text AS q`;
-  const groups = (row?.q ?? "").split(" & ").map((g) => [...g.matchAll(/'((?:[^']|'')*)'(:\*)?/g)].map((m) => ({ lexeme: (m[1] ?? "").replace(/''/g, "'"), prefix: !!m[2] })));
-  const all = groups.flat();
-  if (all.length === 0) return { headDense: false, bodyDense: false };
-  const stats = await db.$queryRaw<{ col: string; elem: string; freq: number }[]>`
-    SELECT s.attname::text AS col, e.elem, e.freq::float8 AS freq
-      FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(elem, freq)
-     WHERE s.schemaname = current_schema() AND s.tablename = 'Ticket' AND s.attname IN ('searchHead', 'searchAll')
-       AND (e.elem = ANY(${all.filter((l) => !l.prefix).map((l) => l.lexeme)}::text[])
-            OR EXISTS (SELECT 1 FROM unnest(${all.filter((l) => l.prefix).map((l) => l.lexeme)}::text[]) p WHERE starts_with(e.elem, p)))`;
-  const share = (col: string) => {
-    const freq = (l: { lexeme: string; prefix: boolean }) =>
-      Math.min(1, stats.filter((s) => s.col === col && (l.prefix ? s.elem.startsWith(l.lexeme) : s.elem === l.lexeme)).reduce((sum, s) => sum + s.freq, 0));
-    return groups.reduce((p, g) => p * Math.min(...g.map(freq)), 1);
-  };
+  // One statement: the query's groups and lexemes (from search_query's text form), each lexeme's
+  // share in either column's most-common list (a prefix: the sum over the lexemes it covers).
+  const rows = await db.$queryRaw<{ col: string; share: number | null }[]>`
+    WITH lex AS (
+           SELECT g.n AS grp, replace(m[1], '''''', '''') AS lexeme, m[2] IS NOT NULL AS prefix
+             FROM unnest(string_to_array(search_query(${text})::text, ' & ')) WITH ORDINALITY AS g(txt, n),
+                  regexp_matches(g.txt, '''((?:[^'']|'''')*)''(:\\*)?', 'g') AS m),
+         stats AS (
+           SELECT s.attname::text AS col, e.elem, e.freq::float8 AS freq
+             FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(elem, freq)
+            WHERE s.schemaname = current_schema() AND s.tablename = 'Ticket' AND s.attname IN ('searchHead', 'searchAll')),
+         per_group AS (
+           SELECT c.col, l.grp,
+                  min(LEAST(1, COALESCE((SELECT sum(st.freq) FROM stats st
+                                          WHERE st.col = c.col AND (st.elem = l.lexeme OR (l.prefix AND starts_with(st.elem, l.lexeme)))), 0))) AS share
+             FROM lex l CROSS JOIN (VALUES ('searchHead'), ('searchAll')) AS c(col)
+            GROUP BY c.col, l.grp)
+    SELECT col, CASE WHEN bool_or(share = 0) THEN 0 ELSE exp(sum(ln(NULLIF(share, 0)))) END::float8 AS share
+      FROM per_group GROUP BY col`;
+  const share = (col: string) => rows.find((r) => r.col === col)?.share ?? 0;
   return { headDense: share("searchHead") >= DENSE_SHARE, bodyDense: share("searchAll") >= DENSE_SHARE };
 }
 
