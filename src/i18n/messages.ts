@@ -59,12 +59,21 @@ export const MESSAGES = {
  */
 const CLIENT_NAMESPACES = {
   shared: ["common", "auth", "errors", "tickets"],
-  portal: ["common", "auth", "errors", "tickets", "portal"],
-  console: ["common", "auth", "errors", "tickets", "console", "categories", "escalation", "partners"],
+  portal: ["common", "auth", "errors", "tickets", "portal", "notifications"],
+  console: ["common", "auth", "errors", "tickets", "console", "categories", "escalation", "partners", "notifications"],
 } as const satisfies Record<string, readonly (keyof (typeof MESSAGES)["zh-CN"])[]>;
 
+/** Parts of a shared namespace that only the console uses (the portal's bundle leaves them out). */
+const CONSOLE_ONLY: Partial<Record<keyof (typeof MESSAGES)["zh-CN"], readonly string[]>> = { notifications: ["admin"] };
+
 export function clientMessages(locale: Locale, area: keyof typeof CLIENT_NAMESPACES) {
-  return Object.fromEntries(CLIENT_NAMESPACES[area].map((ns) => [ns, MESSAGES[locale][ns]]));
+  return Object.fromEntries(
+    CLIENT_NAMESPACES[area].map((ns) => {
+      const texts: Record<string, unknown> = MESSAGES[locale][ns];
+      const omit = area === "console" ? [] : (CONSOLE_ONLY[ns] ?? []);
+      return [ns, omit.length ? Object.fromEntries(Object.entries(texts).filter(([key]) => !omit.includes(key))) : texts];
+    }),
+  );
 }
 
 export function resolveLocale(value: string | undefined | null): Locale {
