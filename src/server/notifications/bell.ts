@@ -1,3 +1,4 @@
+import { ZId, zIdList } from "../schemas.ts";
 // The in-app bell (console and portal): one query gives the unread count and a page of the list,
 // so the live-update work later swaps the polling for an invalidation of exactly this query.
 import { z } from "zod";
@@ -14,12 +15,12 @@ export const UNREAD_CAP = 100;
 export const ZBellInput = z
   .object({
     /** The last id of the previous page (keyset). */
-    before: z.number().int().positive().optional(),
+    before: ZId.optional(),
     limit: z.number().int().min(1).max(50).default(10),
   })
   .default({ limit: 10 });
 
-export const ZMarkReadInput = z.object({ ids: z.array(z.number().int().positive()).min(1).max(100) });
+export const ZMarkReadInput = z.object({ ids: zIdList(100).min(1) });
 
 function recipientOf(viewer: Viewer) {
   if (viewer.kind === "member") return { kind: "MEMBER" as const, id: viewer.memberId, ticketPath: "/tickets" };

@@ -1,3 +1,4 @@
+import { ZId, zIdList, zText } from "../schemas.ts";
 // The super admin's 通知渠道 page: outgoing mail settings with 发送测试邮件, the reply-mail log, and
 // team chat robots with filters and 发送测试. Secrets are write-only (sealed at rest).
 import { z } from "zod";
@@ -65,14 +66,14 @@ export async function getChannelsOverview(db: Db, deps: ChannelsAdminDeps) {
 
 export const ZSmtpInput = z.object({
   enabled: z.boolean(),
-  host: z.string().trim().min(1, "errors.invalidField").max(200),
+  host: zText({ max: 200, min: 1, required: "errors.invalidField" }),
   port: z.number().int().min(1).max(65535),
   security: z.enum(["tls", "starttls", "none"]),
-  user: z.string().trim().max(200).default(""),
+  user: zText({ max: 200 }).default(""),
   /** Empty keeps the stored password. */
-  password: z.string().max(300).default(""),
+  password: zText({ max: 300, trim: false }).default(""),
   fromAddress: z.email("notifications.errors.emailInvalid").max(200),
-  fromName: z.string().trim().max(100).default(""),
+  fromName: zText({ max: 100 }).default(""),
 });
 
 export async function saveSmtpSettings(db: Db, deps: NotificationDeps, input: z.infer<typeof ZSmtpInput>) {
@@ -116,20 +117,20 @@ const ZWebhookUrl = z
   }, "notifications.errors.webhookUrlInvalid");
 
 const ZChannelFields = z.object({
-  name: z.string().trim().min(1, "errors.invalidField").max(64),
+  name: zText({ max: 64, min: 1, required: "errors.invalidField" }),
   kind: z.enum(["DINGTALK", "WECOM", "FEISHU", "WEBHOOK"]),
   webhookUrl: ZWebhookUrl,
   /** Empty keeps the stored secret (on update). */
-  secret: z.string().trim().max(300).default(""),
+  secret: zText({ max: 300 }).default(""),
   enabled: z.boolean().default(true),
   locale: z.enum(LOCALES).default("zh-CN"),
   kinds: z.array(z.string().refine((k) => isNotificationKind(k) && (CHAT_KINDS as string[]).includes(k), "errors.invalidField")).max(20),
-  categoryIds: z.array(z.number().int().positive()).max(200).default([]),
-  assigneeIds: z.array(z.number().int().positive()).max(200).default([]),
+  categoryIds: zIdList(200).default([]),
+  assigneeIds: zIdList(200).default([]),
   mentionAssignee: z.boolean().default(true),
 });
 export const ZCreateChannelInput = ZChannelFields;
-export const ZUpdateChannelInput = ZChannelFields.extend({ id: z.number().int().positive() });
+export const ZUpdateChannelInput = ZChannelFields.extend({ id: ZId });
 
 /** DingTalk and Feishu are set up signed here (the vendors' keyword option is not); the webhook always. */
 const needsSecret = (kind: string) => kind !== "WECOM";

@@ -1,3 +1,4 @@
+import { zIdList } from "../schemas.ts";
 // Per-person notification preferences: kinds × channels for everyone; staff also pick the
 // categories whose new tickets they hear of, and give the address and mobile number to use.
 import { z } from "zod";
@@ -17,7 +18,7 @@ const ZChoice = z.object({ inApp: z.boolean(), email: z.boolean() });
 
 const ZStoredSettings = z.object({
   kinds: z.record(z.string(), ZChoice).default({}),
-  watchCategoryIds: z.array(z.number().int().positive()).nullable().default(null),
+  watchCategoryIds: zIdList(500).nullable().default(null),
 });
 
 /** Stored JSON → settings; unknown kinds (from an older version) are dropped, garbage is the default. */
@@ -50,7 +51,7 @@ const ZOptionalEmail = z.string().trim().max(200).pipe(z.email("errors.emailInva
 
 export const ZSavePreferencesInput = z.object({
   kinds: z.array(z.object({ kind: z.string().refine(isNotificationKind, "errors.invalidField"), inApp: z.boolean(), email: z.boolean() })).max(50),
-  watchCategoryIds: z.array(z.number().int().positive()).max(500).nullable().default(null),
+  watchCategoryIds: zIdList(500).nullable().default(null),
   /** Staff only: where their mails go, the mobile number robots @-mention, the mail language. */
   contact: z
     .object({

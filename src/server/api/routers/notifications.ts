@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { router, signedInProcedure, superAdminProcedure } from "../trpc.ts";
+import { ZId } from "../../schemas.ts";
 import { getConfig } from "../../config.ts";
 import { getBell, markAllRead, markRead, ZBellInput, ZMarkReadInput } from "../../notifications/bell.ts";
 import { getMyPreferences, saveMyPreferences, ZSavePreferencesInput } from "../../notifications/preferences.ts";
@@ -22,7 +23,7 @@ const deps = () => {
   const config = getConfig();
   return { ...notificationDepsFromConfig(config), inbound: config.mail.inbound };
 };
-const ZId = z.object({ id: z.number().int().positive() });
+const ZIdInput = z.object({ id: ZId });
 
 /** The signed-in person's own notifications (console and portal alike). */
 export const notificationsRouter = router({
@@ -41,6 +42,6 @@ export const notificationChannelsRouter = router({
   testMail: superAdminProcedure.input(ZTestMailInput).mutation(({ ctx, input }) => sendTestMail(ctx.db, deps(), input, ctx.locale)),
   createChat: superAdminProcedure.input(ZCreateChannelInput).mutation(({ ctx, input }) => createChatChannel(ctx.db, deps(), input)),
   updateChat: superAdminProcedure.input(ZUpdateChannelInput).mutation(({ ctx, input }) => updateChatChannelSettings(ctx.db, deps(), input)),
-  deleteChat: superAdminProcedure.input(ZId).mutation(({ ctx, input }) => removeChatChannel(ctx.db, input.id)),
-  testChat: superAdminProcedure.input(ZId).mutation(({ ctx, input }) => testChatChannel(ctx.db, deps(), input.id)),
+  deleteChat: superAdminProcedure.input(ZIdInput).mutation(({ ctx, input }) => removeChatChannel(ctx.db, input.id)),
+  testChat: superAdminProcedure.input(ZIdInput).mutation(({ ctx, input }) => testChatChannel(ctx.db, deps(), input.id)),
 });
