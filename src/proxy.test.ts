@@ -13,7 +13,7 @@ describe("the proxy in front of every request", () => {
     const a = proxy(new NextRequest("https://desk.example.cn/tickets"));
     const b = proxy(new NextRequest("https://desk.example.cn/tickets"));
     const nonce = /'nonce-([^']+)'/.exec(a.headers.get("content-security-policy") ?? "")?.[1];
-    expect(nonce).toBeTruthy();
+    expect(nonce).toMatch(/^[A-Za-z0-9+/_=-]{16,}$/); // at least 96 bits, base64
     expect(b.headers.get("content-security-policy")).not.toContain(nonce!);
     expect(a.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
     expect(a.headers.get("permissions-policy")).toContain("camera=()");
