@@ -2,16 +2,18 @@
 // Pure: the policy, the masks and the block rules; the caller passes the texts and the key.
 import { createHmac } from "node:crypto";
 import { z } from "zod";
+import { zText } from "../schemas.ts";
 
 /** A rule a staff member writes: a keyword (literal, case-insensitive) or a regular expression. */
 export const ZTextRule = z.object({
-  label: z.string().trim().min(1).max(40),
+  label: zText({ max: 40, min: 1 }),
   kind: z.enum(["keyword", "regex"]),
-  pattern: z.string().min(1).max(200),
+  pattern: zText({ max: 200, min: 1, trim: false }),
 });
 export type TextRule = z.infer<typeof ZTextRule>;
 
-export const ZBlockRule = ZTextRule.extend({ reason: z.string().trim().min(1).max(200) });
+export const ZBlockRule = ZTextRule.extend({ reason: zText({ max: 200, min: 1 }) });
+const ZTerm = zText({ max: 60, min: 1 });
 export type BlockRule = z.infer<typeof ZBlockRule>;
 
 export const BUILT_IN_MASKS = ["mobile", "email", "qq", "idCard", "brand"] as const;
@@ -26,7 +28,7 @@ export const ZSharingPolicy = z.object({
   shareName: z.boolean(),
   masks: z.object({ mobile: z.boolean(), email: z.boolean(), qq: z.boolean(), idCard: z.boolean(), brand: z.boolean() }),
   /** The reseller's own brand names and domains (masked when `masks.brand`). */
-  brandTerms: z.array(z.string().trim().min(1).max(60)).max(50),
+  brandTerms: z.array(ZTerm).max(50),
   customMasks: z.array(ZTextRule).max(50),
   blockRules: z.array(ZBlockRule).max(50),
   /** Whether the escalate dialog ticks a public attachment by default; later replies follow it. */
@@ -34,7 +36,7 @@ export const ZSharingPolicy = z.object({
   /** Masks applied for the member to the vendor's replies (staff see the original). */
   inbound: z.object({
     maskContacts: z.boolean(),
-    vendorTerms: z.array(z.string().trim().min(1).max(60)).max(50),
+    vendorTerms: z.array(ZTerm).max(50),
   }),
 });
 export type SharingPolicy = z.infer<typeof ZSharingPolicy>;
