@@ -2,7 +2,7 @@
 // preview of exactly what the vendor receives when staff click 转移到云技术客服.
 import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client.ts";
-import { findPublicEntriesForSharing, findSharingPolicy, findTicketForSharing, saveSharingPolicy } from "../db/repos/sharing.ts";
+import { findLinkedConnection, findPublicEntriesForSharing, findSharingPolicy, findTicketForSharing, saveSharingPolicy } from "../db/repos/sharing.ts";
 import {
   ZSharingPolicy,
   checkRegex,
@@ -59,6 +59,8 @@ const blockOf = (rule: BlockRule | null) => (rule ? { label: rule.label, reason:
 
 export type EscalationPreview = {
   connectionName: string;
+  /** The upstream already has the history (returned and escalated again): only the request to continue goes. */
+  reEscalation: boolean;
   blockedBy: { label: string; reason: string } | null;
   shared: SharedTicket;
 };
@@ -70,9 +72,25 @@ export type EscalationPreview = {
 export async function previewEscalation(db: Db, pseudonymKey: string, ticketId: number, fileIds?: number[]): Promise<EscalationPreview> {
   const ticket = await findTicketForSharing(db, ticketId);
   if (!ticket) throw notFound("ticket");
-  const connection = await resolveConnectionForTicket(db, ticket);
+  const linked = await findLinkedConnection(db, ticketId);
+  const connection = linked?.connection ?? (await resolveConnectionForTicket(db, ticket));
   const [policy, entries] = await Promise.all([getSharingPolicy(db, connection.id), findPublicEntriesForSharing(db, ticketId)]);
   const chosen = fileIds ? new Set(fileIds) : null;
   const shared = shareTicket(policy, pseudonymKey, connection.id, ticket, entries, (id) => (chosen ? chosen.has(id) : policy.forwardFilesByDefault));
-  return { connectionName: connection.name, blockedBy: blockOf(findBlockingRule(policy, textsForBlockRules(ticket, entries))), shared };
+  return { connectionName: connection.name, reEscalation: linked !== null, blockedBy: blockOf(findBlockingRule(policy, textsForBlockRules(ticket, entries))), shared };
+}
+
+/**
+ * Inside the escalate command: refuse a ticket a block rule matches, and fix which public files go
+ * with the create (staff's ticks, else the policy's default). A file not among the ticket's public
+ * entries is refused, not silently dropped.
+ */
+export async function planEscalationShare(tx: DbOrTx, ticket: { id: number; title: string }, connectionId: number, fileIds: number[] | undefined): Promise<{ fileIds: number[] }> {
+  const [policy, entries] = await Promise.all([getSharingPolicy(tx, connectionId), findPublicEntriesForSharing(tx, ticket.id)]);
+  const blocked = findBlockingRule(policy, textsForBlockRules(ticket, entries));
+  if (blocked) throw new AppError("RULE_VIOLATION", "escalation.errors.blockedByRule", { params: { label: blocked.label, reason: blocked.reason } });
+  const publicFiles = entries.flatMap((e) => e.files.map((f) => f.id));
+  if (fileIds === undefined) return { fileIds: policy.forwardFilesByDefault ? publicFiles : [] };
+  if (fileIds.some((id) => !publicFiles.includes(id))) throw notFound("attachment");
+  return { fileIds: [...new Set(fileIds)] };
 }

@@ -115,3 +115,8 @@ export async function findPublicEntriesForSharing(db: DbOrTx, ticketId: number, 
     files: r.attachments,
   }));
 }
+
+/** The upstream already holding this ticket (a re-escalation stays with it), if any. */
+export function findLinkedConnection(db: DbOrTx, ticketId: number) {
+  return db.upstreamLink.findUnique({ where: { ticketId }, select: { connection: { select: { id: true, name: true } } } });
+}
