@@ -156,13 +156,13 @@ describe("the shared ticket (what the vendor receives)", () => {
     expect(shared.member).toEqual({ id: memberPseudonym(KEY, 1, 1100001) });
     expect(shared.messages[0]!.author).toEqual({ role: "member", name: "客户" });
     expect(shared.messages[0]!.body.text).toBe("您好，我的 QQ 是 [已隐藏QQ号]，邮件 [已隐藏邮箱]");
-    expect(shared.messages[0]!.files.map((f) => [f.id, f.fileName, f.forwarded])).toEqual([
+    expect(shared.messages[0]!.files.map((f) => [f.id, f.maskedName.text, f.forwarded])).toEqual([
       [10, "截图-[已隐藏联系方式].png", false],
       [11, "日志.txt", true],
     ]);
     expect(shared.messages[1]!.author).toEqual({ role: "staff", name: "客服小王" });
     expect(shared.anyMasked).toBe(true);
-    expect(JSON.stringify(shared)).not.toMatch(/13812345678|7654321|zs@example\.com|1100001/);
+    expect(JSON.stringify(shared)).not.toMatch(/13812345678|7654321|zs@example\.com|1100001|张三/);
   });
 
   it("block rules see the title, every message and the file names", () => {

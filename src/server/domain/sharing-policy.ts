@@ -252,29 +252,29 @@ export type TicketForSharing = {
   member: { name: string; email: string; phone: string | null; qq: string | null } | null;
 };
 export type FileForSharing = { id: number; fileName: string; mimeType: string; size: number };
-export type MessageForSharing = {
+export type MessageForSharing<F extends FileForSharing = FileForSharing> = {
   id: number;
   authorKind: "MEMBER" | "STAFF";
   staffName: string | null;
   body: string;
   createdAt: Date;
-  files: FileForSharing[];
+  files: F[];
 };
 
-export type SharedFile = FileForSharing & { fileName: string; maskedName: MaskedText; forwarded: boolean };
-export type SharedMessage = {
+export type SharedFile<F extends FileForSharing = FileForSharing> = F & { maskedName: MaskedText; forwarded: boolean };
+export type SharedMessage<F extends FileForSharing = FileForSharing> = {
   messageId: number;
   author: { role: "member" | "staff"; name: string };
   body: MaskedText;
   createdAt: Date;
-  files: SharedFile[];
+  files: SharedFile<F>[];
 };
 
 /** Exactly what the vendor receives of a ticket under a policy; the sender and the preview both use it. */
-export type SharedTicket = {
+export type SharedTicket<F extends FileForSharing = FileForSharing> = {
   title: MaskedText;
   member: ReturnType<typeof memberForUpstream>;
-  messages: SharedMessage[];
+  messages: SharedMessage<F>[];
   /** Whether any mask applied (the conversation marks such messages 已转发（已脱敏）). */
   anyMasked: boolean;
 };
@@ -289,7 +289,12 @@ export function knownContactsOf(ticket: TicketForSharing): KnownContacts {
 }
 
 /** One message as it leaves: masked text, masked file names, and which files go (`sendFile`). */
-export function shareMessage(policy: SharingPolicy, known: KnownContacts, message: MessageForSharing, sendFile: (fileId: number) => boolean): SharedMessage {
+export function shareMessage<F extends FileForSharing>(
+  policy: SharingPolicy,
+  known: KnownContacts,
+  message: MessageForSharing<F>,
+  sendFile: (fileId: number) => boolean,
+): SharedMessage<F> {
   return {
     messageId: message.id,
     author: message.authorKind === "STAFF" ? { role: "staff", name: message.staffName ?? "客服" } : { role: "member", name: MEMBER_NAME_UPSTREAM },
@@ -302,14 +307,14 @@ export function shareMessage(policy: SharingPolicy, known: KnownContacts, messag
   };
 }
 
-export function shareTicket(
+export function shareTicket<F extends FileForSharing>(
   policy: SharingPolicy,
   key: string,
   connectionId: number,
   ticket: TicketForSharing,
-  messages: MessageForSharing[],
+  messages: MessageForSharing<F>[],
   sendFile: (fileId: number) => boolean,
-): SharedTicket {
+): SharedTicket<F> {
   const known = knownContactsOf(ticket);
   const title = maskOutbound(policy, ticket.title, known);
   const shared = messages.map((m) => shareMessage(policy, known, m, sendFile));
@@ -323,7 +328,7 @@ export function shareTicket(
   return { title, member, messages: shared, anyMasked: title.masked.length > 0 || shared.some(messageWasMasked) };
 }
 
-export function messageWasMasked(m: SharedMessage): boolean {
+export function messageWasMasked(m: SharedMessage<FileForSharing>): boolean {
   return m.body.masked.length > 0 || m.files.some((f) => f.forwarded && f.maskedName.masked.length > 0);
 }
 

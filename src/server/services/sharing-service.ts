@@ -2,7 +2,16 @@
 // preview of exactly what the vendor receives when staff click 转移到云技术客服.
 import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client.ts";
-import { findLinkedConnection, findPublicEntriesForSharing, findSharingPolicy, findTicketForSharing, saveSharingPolicy } from "../db/repos/sharing.ts";
+import {
+  findLinkedConnection,
+  findPublicEntriesForSharing,
+  findSharingPolicy,
+  findTicketForSharing,
+  findUpstreamDelivery,
+  listUpstreamDeliveries,
+  saveSharingPolicy,
+} from "../db/repos/sharing.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
 import {
   ZSharingPolicy,
   checkRegex,
@@ -74,7 +83,9 @@ export async function previewEscalation(db: Db, pseudonymKey: string, ticketId: 
   if (!ticket) throw notFound("ticket");
   const linked = await findLinkedConnection(db, ticketId);
   const connection = linked?.connection ?? (await resolveConnectionForTicket(db, ticket));
-  const [policy, entries] = await Promise.all([getSharingPolicy(db, connection.id), findPublicEntriesForSharing(db, ticketId)]);
+  const [policy, stored] = await Promise.all([getSharingPolicy(db, connection.id), findPublicEntriesForSharing(db, ticketId)]);
+  // Where a file's bytes live is none of the browser's business.
+  const entries = stored.map((e) => ({ ...e, files: e.files.map(({ storageKey: _key, ...file }) => file) }));
   const chosen = fileIds ? new Set(fileIds) : null;
   const shared = shareTicket(policy, pseudonymKey, connection.id, ticket, entries, (id) => (chosen ? chosen.has(id) : policy.forwardFilesByDefault));
   return { connectionName: connection.name, reEscalation: linked !== null, blockedBy: blockOf(findBlockingRule(policy, textsForBlockRules(ticket, entries))), shared };
@@ -93,4 +104,22 @@ export async function planEscalationShare(tx: DbOrTx, ticket: { id: number; titl
   if (fileIds === undefined) return { fileIds: policy.forwardFilesByDefault ? publicFiles : [] };
   if (fileIds.some((id) => !publicFiles.includes(id))) throw notFound("attachment");
   return { fileIds: [...new Set(fileIds)] };
+}
+
+const DELIVERY_PAGE = 50;
+
+/** 同步与投递 → 发送记录: what was sent to the upstreams, newest first (keyset on id). */
+export async function listDeliveries(db: DbOrTx, input: { ticketId?: number; beforeId?: number }) {
+  const rows = await listUpstreamDeliveries(db, input, DELIVERY_PAGE + 1);
+  const items = rows.slice(0, DELIVERY_PAGE);
+  return { items, nextBeforeId: rows.length > DELIVERY_PAGE ? (items.at(-1)?.id ?? null) : null };
+}
+
+/** The exact body of one delivery, from the file store (verified against its recorded hash by the store's key). */
+export async function getDeliveryBody(db: DbOrTx, files: BlobStore, id: number) {
+  const row = await findUpstreamDelivery(db, id);
+  if (!row) throw notFound("delivery");
+  const bytes = await files.get(row.bodySha256);
+  if (!bytes) throw notFound("delivery");
+  return { id: row.id, sha256: row.bodySha256, body: Buffer.from(bytes).toString("utf8") };
 }

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { ZId, zIdList } from "../../schemas.ts";
 import { router, staffProcedure, superAdminProcedure } from "../trpc.ts";
 import { getConfig } from "../../config.ts";
+import { upstreamDepsFromConfig } from "../../upstream/deps.ts";
 import {
   ZSaveSharingPolicyInput,
+  getDeliveryBody,
+  listDeliveries,
   ZTrySharingPolicyInput,
   getSharingPolicy,
   previewEscalation,
@@ -21,4 +24,9 @@ export const sharingRouter = router({
   preview: staffProcedure
     .input(z.object({ ticketId: ZId, fileIds: zIdList(100).optional() }))
     .query(({ ctx, input }) => previewEscalation(ctx.db, getConfig().authSecret, input.ticketId, input.fileIds)),
+  /** 发送记录: every request delivered upstream, with its exact body on demand. */
+  deliveries: superAdminProcedure
+    .input(z.object({ ticketId: ZId.optional(), beforeId: ZId.optional() }))
+    .query(({ ctx, input }) => listDeliveries(ctx.db, input)),
+  deliveryBody: superAdminProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => getDeliveryBody(ctx.db, upstreamDepsFromConfig(getConfig()).files, input.id)),
 });

@@ -1,5 +1,6 @@
 import type { Prisma } from "../generated/client.ts";
 import type { DbOrTx } from "../client.ts";
+import { findStaffNames } from "./upstream.ts";
 
 // White-label escalation: each upstream connection's sharing policy, and the record of what was
 // delivered to it (the exact bodies live in the file store under their sha256).
@@ -99,13 +100,11 @@ export async function findPublicEntriesForSharing(db: DbOrTx, ticketId: number, 
       body: true,
       createdAt: true,
       staffId: true,
-      attachments: { orderBy: { id: "asc" }, select: { id: true, fileName: true, mimeType: true, size: true } },
+      attachments: { orderBy: { id: "asc" }, select: { id: true, fileName: true, mimeType: true, size: true, storageKey: true } },
     },
   });
   const staffIds = [...new Set(rows.map((r) => r.staffId).filter((id): id is number => id !== null))];
-  const names = new Map(
-    staffIds.length === 0 ? [] : (await db.staff.findMany({ where: { id: { in: staffIds } }, select: { id: true, displayName: true } })).map((s) => [s.id, s.displayName]),
-  );
+  const names = new Map(staffIds.length === 0 ? [] : (await findStaffNames(db, staffIds)).map((s) => [s.id, s.displayName]));
   return rows.map((r) => ({
     id: r.id,
     authorKind: r.authorKind as "MEMBER" | "STAFF",
