@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client.ts";
 import {
   findLinkedConnection,
+  findPoliciesOfTickets,
   findPublicEntriesForSharing,
   findSharingPolicy,
   findTicketForSharing,
@@ -122,4 +123,20 @@ export async function getDeliveryBody(db: DbOrTx, files: BlobStore, id: number) 
   const bytes = await files.get(row.bodySha256);
   if (!bytes) throw notFound("delivery");
   return { id: row.id, sha256: row.bodySha256, body: Buffer.from(bytes).toString("utf8") };
+}
+
+export type MemberFacing = (ticketId: number, authorKind: string, text: string) => string;
+
+/**
+ * How the member reads a vendor's reply: with the vendor's brand and contact details masked by the
+ * ticket's upstream policy (staff read the original). Every member channel — the ticket page, search
+ * snippets, notifications — reads vendor text through this.
+ */
+export async function memberFacingText(db: DbOrTx, ticketIds: number[]): Promise<MemberFacing> {
+  const stored = await findPoliciesOfTickets(db, [...new Set(ticketIds)]);
+  const policies = new Map([...stored].map(([id, p]) => [id, sharingPolicyFrom(p)]));
+  return (ticketId, authorKind, text) => {
+    const policy = authorKind === "UPSTREAM_AGENT" ? policies.get(ticketId) : undefined;
+    return policy ? maskInboundForMember(policy, text).text : text;
+  };
 }

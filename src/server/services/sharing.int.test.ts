@@ -5,6 +5,7 @@ import { acceptTicket, replyToTicket } from "@/server/services/staff-ticket-serv
 import { DEFAULT_SHARING_POLICY, memberPseudonym, type SharingPolicy } from "@/server/domain/sharing-policy";
 import { getEscalationView } from "@/server/upstream/escalate";
 import { getDeliveryBody } from "./sharing-service";
+import { fanOutNotifications } from "@/server/notifications/fan-out";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -154,5 +155,32 @@ describe(`white-label escalation (${process.env.TEST_DATABASE_URL ? "postgres" :
     const { ticket } = await acceptedTicket("会员不能预览");
     await expect(asMember(db()).sharing.preview({ ticketId: ticket.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await asSuperAdmin(db()).sharing.policy({ connectionId: f.connectionId })).shareMemberId).toBe(false);
+  });
+
+  it("a vendor's brand and contact details are masked for the member on the page, in search and in the bell, while staff read the original", async () => {
+    await savePolicy({ inbound: { maskContacts: true, vendorTerms: ["小鸟云"] } });
+    const { ticket } = await acceptedTicket("服务器连不上");
+    const { guid } = await escalateAndDeliver(ticket.id);
+    await db().ticketEvent.updateMany({ where: { ticketId: ticket.id }, data: { notifyPending: false } });
+    f.peer.agentReply(guid, "小鸟云工程师：请拨 13900001111 联系机房");
+    expect(await f.peer.flushCallbacks()).toEqual([200]);
+
+    const original = "小鸟云工程师：请拨 13900001111 联系机房";
+    const masked = "[已隐藏品牌]工程师：请拨 [已隐藏手机号] 联系机房";
+    const staffPage = await asStaff(db()).console.ticket({ ticketId: ticket.id });
+    expect(staffPage.messages.find((m) => m.authorKind === "UPSTREAM_AGENT")?.body).toBe(original);
+    const memberPage = await asMember(db()).portal.ticket({ ticketId: ticket.id });
+    expect(memberPage.messages.find((m) => m.authorKind === "UPSTREAM_AGENT")?.body).toBe(masked);
+
+    const found = await asMember(db()).portal.list({ search: "联系机房" });
+    const hit = found.items.find((i) => i.id === ticket.id);
+    expect(hit).toBeDefined();
+    expect(JSON.stringify(hit)).toContain("[已隐藏手机号]");
+    expect(JSON.stringify(hit)).not.toMatch(/小鸟云|13900001111/);
+
+    await fanOutNotifications(db(), { authSecret: process.env.AUTH_SECRET!, publicUrl: "http://localhost", files: f.deps.files, envSmtp: null, replyDomain: null, now: () => new Date(), fetch });
+    const bell = await asMember(db()).notifications.bell({});
+    const item = bell.items.find((n) => n.ticketId === ticket.id);
+    expect(item?.excerpt).toBe(masked);
   });
 });

@@ -119,3 +119,10 @@ export async function findPublicEntriesForSharing(db: DbOrTx, ticketId: number, 
 export function findLinkedConnection(db: DbOrTx, ticketId: number) {
   return db.upstreamLink.findUnique({ where: { ticketId }, select: { connection: { select: { id: true, name: true } } } });
 }
+
+/** Each escalated ticket's upstream sharing policy (as stored), for masking vendor replies for members. */
+export async function findPoliciesOfTickets(db: DbOrTx, ticketIds: number[]): Promise<Map<number, unknown>> {
+  if (ticketIds.length === 0) return new Map();
+  const links = await db.upstreamLink.findMany({ where: { ticketId: { in: ticketIds } }, select: { ticketId: true, connection: { select: { sharingPolicy: true } } } });
+  return new Map(links.map((l) => [l.ticketId, l.connection.sharingPolicy]));
+}
