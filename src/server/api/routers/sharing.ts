@@ -26,7 +26,7 @@ export const sharingRouter = router({
     .query(({ ctx, input }) => previewEscalation(ctx.db, getConfig().authSecret, input.ticketId, input.fileIds)),
   /** 发送记录: every request delivered upstream, with its exact body on demand. */
   deliveries: superAdminProcedure
-    .input(z.object({ ticketId: ZId.optional(), beforeId: ZId.optional() }))
-    .query(({ ctx, input }) => listDeliveries(ctx.db, input)),
+    .input(z.object({ ticketId: ZId.optional(), cursor: ZId.nullish() }))
+    .query(({ ctx, input }) => listDeliveries(ctx.db, { ticketId: input.ticketId, beforeId: input.cursor ?? undefined })),
   deliveryBody: superAdminProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => getDeliveryBody(ctx.db, upstreamDepsFromConfig(getConfig()).files, input.id)),
 });
