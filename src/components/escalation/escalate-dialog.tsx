@@ -34,7 +34,7 @@ export function EscalateDialog({ ticketId, busy, onConfirm, onClose }: { ticketI
       onClose={onClose}
       aria-labelledby="escalate-dialog-title"
       data-testid="escalate-dialog"
-      className="w-[min(48rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="space-y-3 p-5 text-sm">
         <h2 id="escalate-dialog-title">{t("title")}</h2>
@@ -64,6 +64,12 @@ export function EscalateDialog({ ticketId, busy, onConfirm, onClose }: { ticketI
                       return v ? [` · ${v}`] : [];
                     })}
                   </dd>
+                  {data.business && (
+                    <>
+                      <dt className="text-slate-600">{t("business")}</dt>
+                      <dd data-testid="escalate-business">{[data.business.id, data.business.ip, data.business.type].filter(Boolean).join(" · ")}</dd>
+                    </>
+                  )}
                   <dt className="text-slate-600">{t("ticketTitle")}</dt>
                   <dd data-testid="escalate-title">
                     <MaskedText value={data.shared.title} />

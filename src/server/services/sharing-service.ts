@@ -71,6 +71,8 @@ export type EscalationPreview = {
   connectionName: string;
   /** The upstream already has the history (returned and escalated again): only the request to continue goes. */
   reEscalation: boolean;
+  /** The service concerned, sent as it is: the upstream needs it to find its resource. */
+  business: { id: string; ip: string | null; type: string | null } | null;
   blockedBy: { label: string; reason: string } | null;
   shared: SharedTicket;
 };
@@ -89,7 +91,8 @@ export async function previewEscalation(db: Db, pseudonymKey: string, ticketId: 
   const entries = stored.map((e) => ({ ...e, files: e.files.map(({ storageKey: _key, ...file }) => file) }));
   const chosen = fileIds ? new Set(fileIds) : null;
   const shared = shareTicket(policy, pseudonymKey, connection.id, ticket, entries, (id) => (chosen ? chosen.has(id) : policy.forwardFilesByDefault));
-  return { connectionName: connection.name, reEscalation: linked !== null, blockedBy: blockOf(findBlockingRule(policy, textsForBlockRules(ticket, entries))), shared };
+  const business = ticket.businessId ? { id: ticket.businessId, ip: ticket.businessIp, type: ticket.businessType } : null;
+  return { connectionName: connection.name, reEscalation: linked !== null, business, blockedBy: blockOf(findBlockingRule(policy, textsForBlockRules(ticket, entries))), shared };
 }
 
 /**

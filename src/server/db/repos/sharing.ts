@@ -84,6 +84,8 @@ export function findTicketForSharing(db: DbOrTx, ticketId: number) {
       contactPhone: true,
       contactQq: true,
       businessId: true,
+      businessIp: true,
+      businessType: true,
       member: { select: { name: true, email: true, phone: true, qq: true } },
     },
   });
