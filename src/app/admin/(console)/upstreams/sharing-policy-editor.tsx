@@ -145,14 +145,14 @@ function RuleList({ title, testId, rules, withReason, onChange }: { title: strin
     <fieldset className="space-y-2" data-testid={testId}>
       <legend className="font-medium">{title}</legend>
       {rules.map((r, i) => (
-        <div key={i} className="flex flex-wrap items-center gap-2">
-          <Input aria-label={t("ruleLabel")} placeholder={t("ruleLabel")} className="w-28" maxLength={40} value={r.label} onChange={(e) => update(i, { label: e.target.value })} />
+        <div key={i} className={`grid items-center gap-2 ${withReason ? "md:grid-cols-[8rem_9rem_1fr_1fr_auto]" : "md:grid-cols-[8rem_9rem_1fr_auto]"}`}>
+          <Input aria-label={t("ruleLabel")} placeholder={t("ruleLabel")} maxLength={40} value={r.label} onChange={(e) => update(i, { label: e.target.value })} />
           <select aria-label={t("ruleKind")} className="rounded-md border border-slate-300 px-2 py-1.5" value={r.kind} onChange={(e) => update(i, { kind: e.target.value as AnyRule["kind"] })}>
             <option value="keyword">{t("kindKeyword")}</option>
             <option value="regex">{t("kindRegex")}</option>
           </select>
-          <Input aria-label={t("rulePattern")} placeholder={t("rulePattern")} className="min-w-40 flex-1" maxLength={200} value={r.pattern} onChange={(e) => update(i, { pattern: e.target.value })} />
-          {withReason && <Input aria-label={t("ruleReason")} placeholder={t("ruleReason")} className="min-w-40 flex-1" maxLength={200} value={r.reason ?? ""} onChange={(e) => update(i, { reason: e.target.value })} />}
+          <Input aria-label={t("rulePattern")} placeholder={t("rulePattern")} maxLength={200} value={r.pattern} onChange={(e) => update(i, { pattern: e.target.value })} />
+          {withReason && <Input aria-label={t("ruleReason")} placeholder={t("ruleReason")} maxLength={200} value={r.reason ?? ""} onChange={(e) => update(i, { reason: e.target.value })} />}
           <Button type="button" variant="ghost" onClick={() => onChange(rules.filter((_, j) => j !== i))}>
             {t("removeRule")}
           </Button>
