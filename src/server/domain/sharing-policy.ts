@@ -5,19 +5,18 @@ import { z } from "zod";
 import { zText } from "../schemas.ts";
 
 /** A rule a staff member writes: a keyword (literal, case-insensitive) or a regular expression. */
-export const ZTextRule = z.object({
+const ZTextRule = z.object({
   label: zText({ max: 40, min: 1 }),
   kind: z.enum(["keyword", "regex"]),
   pattern: zText({ max: 200, min: 1, trim: false }),
 });
-export type TextRule = z.infer<typeof ZTextRule>;
+type TextRule = z.infer<typeof ZTextRule>;
 
-export const ZBlockRule = ZTextRule.extend({ reason: zText({ max: 200, min: 1 }) });
+const ZBlockRule = ZTextRule.extend({ reason: zText({ max: 200, min: 1 }) });
 const ZTerm = zText({ max: 60, min: 1 });
 export type BlockRule = z.infer<typeof ZBlockRule>;
 
-export const BUILT_IN_MASKS = ["mobile", "email", "qq", "idCard", "brand"] as const;
-export type BuiltInMask = (typeof BUILT_IN_MASKS)[number];
+type BuiltInMask = "mobile" | "email" | "qq" | "idCard" | "brand";
 
 export const ZSharingPolicy = z.object({
   /** The real 会员ID instead of a pseudonym. */
@@ -70,7 +69,7 @@ export function sharingPolicyFrom(stored: unknown): SharingPolicy {
 }
 
 // ----------------------------------------------------------------------------- tokens
-export const MASK_TOKENS: Record<BuiltInMask | "custom" | "contact", string> = {
+const MASK_TOKENS: Record<BuiltInMask | "custom" | "contact", string> = {
   mobile: "[已隐藏手机号]",
   email: "[已隐藏邮箱]",
   qq: "[已隐藏QQ号]",
@@ -167,7 +166,7 @@ export type MaskedText = {
 };
 
 /** Replaces every hit by its token; of overlapping hits the earliest, then the longest, wins. */
-export function applyHits(text: string, hits: MaskHit[]): MaskedText {
+function applyHits(text: string, hits: MaskHit[]): MaskedText {
   const ordered = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
   let out = "";
   let at = 0;
@@ -241,7 +240,7 @@ export function memberForUpstream(policy: SharingPolicy, key: string, connection
 
 // ----------------------------------------------------------------------------- the payload
 /** The member's own name stays with us; the upstream sees 客户, as in the manual. */
-export const MEMBER_NAME_UPSTREAM = "客户";
+const MEMBER_NAME_UPSTREAM = "客户";
 
 export type TicketForSharing = {
   id: number;
