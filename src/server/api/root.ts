@@ -6,6 +6,7 @@ import { consoleRouter } from "./routers/console.ts";
 import { cannedRepliesRouter } from "./routers/canned-replies.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { upstreamsRouter } from "./routers/upstreams.ts";
+import { sharingRouter } from "./routers/sharing.ts";
 import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   cannedReplies: cannedRepliesRouter, // 预设回复
   escalation: escalationRouter, // 转移到云技术客服, 同步工单
   upstreams: upstreamsRouter, // 上级资源 connections
+  sharing: sharingRouter, // 共享策略: what each upstream may learn (white-label escalation)
   deliveries: deliveriesRouter, // outbox / sync status, dead letters
   partners: partnersRouter, // 下级合作商 (we are their upstream)
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket

@@ -13,6 +13,7 @@ import { ActionRow, type TicketOps } from "./action-row";
 import { Conversation } from "./conversation";
 import { Composer } from "./composer";
 import { AuditTrail } from "./audit-trail";
+import { EscalateDialog } from "@/components/escalation/escalate-dialog";
 
 export function TicketView({ initial, options }: { initial: TicketDetail; options: QueueOptions }) {
   const t = useTranslations("console.ticket");
@@ -34,6 +35,7 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   );
   const messages = (conversation.data?.pages ?? []).toReversed().flatMap((p) => p.messages);
   const [error, setError] = useState<ConsoleError>(null);
+  const [escalating, setEscalating] = useState(false);
 
   // Every mutation carries the version this page shows; a CONFLICT means someone else acted first.
   const callbacks = {
@@ -61,7 +63,8 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
     accept: () => accept.mutate(ref),
     close: () => close.mutate(ref),
     move: (v) => move.mutate({ ...ref, ...v }),
-    escalate: () => escalate.mutate(ref),
+    // The dialog shows what the upstream will receive; staff confirm there.
+    escalate: () => setEscalating(true),
     sync: () => sync.mutate(ref),
     returnToPartner: () => returnToPartner.mutate(ref),
     closeUpstreamSide: () => closeUpstreamSide.mutate(ref),
@@ -78,6 +81,14 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
       </div>
       <h1 data-testid="ticket-title">{t("title")}</h1>
       <MutationError error={error} onReload={() => { setError(null); void refetch(); }} />
+      {escalating && (
+        <EscalateDialog
+          ticketId={ticketId}
+          busy={escalate.isPending}
+          onClose={() => setEscalating(false)}
+          onConfirm={(fileIds) => escalate.mutate({ ...ref, fileIds }, { onSettled: () => setEscalating(false) })}
+        />
+      )}
       <Card title={t("basic")}>
         <BasicInfo ticket={data} />
         <ActionRow ticket={data} ops={ops} busy={busy} options={options} />
