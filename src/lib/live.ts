@@ -11,3 +11,7 @@ export const LIVE_PING_MS = 15_000;
  * writer saw. Pages tell it from a moved version by this name.
  */
 export const STALE_REPLY_RULE = "unseen-messages";
+
+/** How long a heartbeat keeps someone "on" a ticket page; the page beats at a third of it. */
+export const PRESENCE_TTL_MS = 30_000;
+export const PRESENCE_BEAT_MS = PRESENCE_TTL_MS / 3;

@@ -1,9 +1,5 @@
 import { isMemberVisible, TICKET_ACTIONS, type TicketAction, type TicketState, type TicketStatus } from "./ticket-lifecycle.ts";
 
-/** How long a heartbeat keeps someone "on" a ticket page; the page beats at a third of it. */
-export const PRESENCE_TTL_MS = 30_000;
-export const PRESENCE_BEAT_MS = PRESENCE_TTL_MS / 3;
-
 /** An audit row as the live channel sees it. */
 export type AuditedChange = {
   action: string;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { deleteExpiredPresence, deletePresence, findPresence, ticketExists, upsertPresence } from "../db/repos/live.ts";
-import { PRESENCE_TTL_MS } from "../domain/live-audience.ts";
+import { PRESENCE_TTL_MS } from "@/lib/live";
 import { notFound } from "../errors.ts";
 import { ZId } from "../schemas.ts";
 import type { StaffViewer } from "../viewer.ts";

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asMember, asStaff } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
-import { PRESENCE_TTL_MS } from "@/server/domain/live-audience";
-import { STALE_REPLY_RULE } from "@/lib/live";
+import { PRESENCE_TTL_MS, STALE_REPLY_RULE } from "@/lib/live";
 import { beatPresence, listQueuePresence, listTicketPresence } from "./presence-service";
 
 /**
