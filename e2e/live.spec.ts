@@ -1,0 +1,113 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { fileTicketAsMember, loginAsStaff, MEMBER_STATE, STAFF_STATE } from "./helpers";
+import { startConfiguredPeer } from "./upstream-helpers";
+import type { UpstreamPeer } from "../src/test/upstream-peer.ts";
+
+// The live console with three people at once: staff A (超级管理员), staff B (客服小王) and the
+// member, each in their own browser context. Nothing here reloads a page after it opened: every
+// change must arrive over the live stream.
+
+let peer: UpstreamPeer | undefined;
+test.afterAll(async () => {
+  await peer?.stop();
+});
+
+async function staffB(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAsStaff(page, "kefu", "kefu123456");
+  return page;
+}
+
+const live = (page: Page) => expect(page.getByTestId("live-status")).toHaveAttribute("data-live", "on");
+const pendingCount = async (page: Page) => Number((await page.getByTestId("count-PENDING").textContent())?.replace(/\D/g, ""));
+const message = (page: Page, text: string) => page.getByTestId("message-body").filter({ hasText: text });
+
+test("two staff and a member: a new ticket, presence, typing, a reply, the stale-reply guard and an upstream reply all arrive without reload", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const aContext = await browser.newContext({ storageState: STAFF_STATE });
+  const a = await aContext.newPage();
+  const b = await staffB(browser);
+  const memberContext = await browser.newContext({ storageState: MEMBER_STATE });
+  const member = await memberContext.newPage();
+  peer = await startConfiguredPeer(a, "实时云", { isDefault: true });
+
+  // Both staff watch 待处理.
+  await a.goto("/admin/tickets");
+  await b.goto("/admin/tickets");
+  await Promise.all([live(a), live(b)]);
+  await expect(a.getByTestId("count-PENDING")).toBeVisible();
+  const before = [await pendingCount(a), await pendingCount(b)];
+
+  // The member files a ticket: it appears in both queues and 待处理 counts it.
+  const ticket = await fileTicketAsMember(browser, { title: "实时：网站无法访问", body: "从今天早上开始打不开。", categoryName: "业务资源问题", businessId: "VPS-10086" });
+  const row = (page: Page) => page.locator(`[data-testid="queue-row"][data-ticket-id="${ticket}"]`);
+  await expect(row(a)).toBeVisible();
+  await expect(row(b)).toBeVisible();
+  await expect.poll(() => pendingCount(a)).toBe(before[0]! + 1);
+  await expect.poll(() => pendingCount(b)).toBe(before[1]! + 1);
+
+  // A opens it: B sees A on the row, then on the ticket page.
+  await a.goto(`/admin/tickets/${ticket}`);
+  await live(a);
+  await expect(row(b).getByTestId("queue-presence")).toContainText("超级管理员");
+  await b.goto(`/admin/tickets/${ticket}`);
+  await live(b);
+  const aOnB = b.getByTestId("presence-person").filter({ hasText: "超级管理员" });
+  await expect(aOnB).toBeVisible();
+  await expect(a.getByTestId("presence-person").filter({ hasText: "客服小王" })).toBeVisible();
+
+  // A starts typing: B sees 正在输入.
+  await a.getByTestId("reply-body").fill("A：请检查一下防火墙设置。");
+  await expect(aOnB).toHaveAttribute("data-typing", "true");
+  await expect(aOnB).toContainText("正在输入");
+
+  // The member is on the ticket too.
+  await member.goto(`/tickets/${ticket}`);
+  await live(member);
+
+  // B replies: A's page and the member's page show it; A's draft is untouched.
+  await b.getByTestId("reply-body").fill("B：已为您重启服务，请再试。");
+  await b.getByTestId("reply-submit").click();
+  await expect(message(a, "B：已为您重启服务")).toBeVisible();
+  await expect(message(member, "B：已为您重启服务")).toBeVisible();
+  await expect(a.getByTestId("reply-body")).toHaveValue("A：请检查一下防火墙设置。");
+
+  // A's reply was written before B's: it is held, with B's message shown; "send anyway" sends it.
+  await a.getByTestId("reply-submit").click();
+  const held = a.getByTestId("held-reply");
+  await expect(held).toBeVisible();
+  await expect(held.getByTestId("held-new-message")).toContainText("B：已为您重启服务");
+  await expect(message(b, "A：请检查一下防火墙")).toHaveCount(0);
+  await a.getByTestId("send-anyway").click();
+  await expect(held).toHaveCount(0);
+  await expect(message(b, "A：请检查一下防火墙")).toBeVisible();
+  await expect(message(member, "A：请检查一下防火墙")).toBeVisible();
+
+  // The upstream (a protocol test peer) answers: both staff pages and the member's show it.
+  const accept = a.getByTestId("action-accept");
+  if (await accept.isVisible()) await accept.click();
+  await a.getByTestId("action-escalate").click();
+  await expect.poll(() => peer!.ticketByExternalId(String(ticket))?.guid ?? "", { timeout: 20_000 }).not.toBe("");
+  const guid = peer.ticketByExternalId(String(ticket))!.guid;
+  await expect(a.getByText(`[GUID: ${guid}]`).first()).toBeVisible({ timeout: 20_000 });
+  await expect(b.getByText(`[GUID: ${guid}]`).first()).toBeVisible({ timeout: 20_000 });
+  peer.agentReply(guid, "云技术客服：宿主机网络已恢复。");
+  for (const status of await peer.flushCallbacks()) expect(status).toBe(200);
+  await expect(message(a, "云技术客服：宿主机网络已恢复")).toBeVisible();
+  await expect(message(b, "云技术客服：宿主机网络已恢复")).toBeVisible();
+  await expect(message(member, "云技术客服：宿主机网络已恢复")).toBeVisible();
+
+  // A staff-only note never reaches the member's page.
+  await b.getByTestId("reply-body").fill("内部：客户是老用户，优先处理。");
+  await b.getByTestId("note-submit").click();
+  await expect(message(a, "内部：客户是老用户")).toBeVisible();
+  await member.waitForTimeout(1_000);
+  await expect(member.getByText("内部：客户是老用户")).toHaveCount(0);
+
+  // B leaves: A's presence bar empties without a reload.
+  await b.goto("/admin/tickets");
+  await expect(a.getByTestId("presence-person").filter({ hasText: "客服小王" })).toHaveCount(0);
+
+  await Promise.all([aContext.close(), b.context().close(), memberContext.close()]);
+});
