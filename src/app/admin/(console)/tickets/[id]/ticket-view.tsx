@@ -67,13 +67,10 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   // goodbye when it closes; the others on the ticket re-read on presence events and each beat.
   const others = useQuery(trpc.presence.ticket.queryOptions({ ticketId }, { refetchInterval: PRESENCE_BEAT_MS, placeholderData: (prev) => prev }));
   const beat = useMutation(trpc.presence.beat.mutationOptions());
-  const leave = useMutation(trpc.presence.leave.mutationOptions());
   const [typing, setTyping] = useState(false);
   const beatRef = useRef(beat.mutate);
-  const leaveRef = useRef(leave.mutate);
   useEffect(() => {
     beatRef.current = beat.mutate;
-    leaveRef.current = leave.mutate;
   });
   useEffect(() => {
     const send = () => beatRef.current({ ticketId, typing });
@@ -81,7 +78,15 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
     const timer = setInterval(send, PRESENCE_BEAT_MS);
     return () => clearInterval(timer);
   }, [ticketId, typing]);
-  useEffect(() => () => leaveRef.current({ ticketId }), [ticketId]);
+  useEffect(() => {
+    // A full navigation unloads the page before an ordinary request would leave: keepalive.
+    const leave = () => void fetch("/api/trpc/presence.leave", { method: "POST", keepalive: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ json: { ticketId } }) }).catch(() => {});
+    window.addEventListener("pagehide", leave);
+    return () => {
+      window.removeEventListener("pagehide", leave);
+      leave();
+    };
+  }, [ticketId]);
   const ops: TicketOps = {
     accept: () => accept.mutate(ref),
     close: () => close.mutate(ref),
