@@ -71,7 +71,7 @@ async function main() {
         endpoint: "/api/trpc",
         req: request,
         router: appRouter,
-        createContext: async () => ({ db, viewer, locale: "zh-CN", timeZone: "Asia/Shanghai", limits: rateLimitsFor(db), clientAddress: "127.0.0.1", live: hub }),
+        createContext: async () => ({ db, viewer, locale: "zh-CN" as const, timeZone: "Asia/Shanghai", limits: rateLimitsFor(db), clientAddress: "127.0.0.1", live: hub }),
       });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (!response.body) return void res.end();
