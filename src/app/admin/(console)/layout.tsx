@@ -33,7 +33,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <aside className="w-52 shrink-0 bg-slate-900 text-slate-200">
         <div className="px-4 py-4 text-sm font-semibold text-white">
           {t("appName")}
-          <div className="text-xs font-normal text-slate-400">{t("consoleName")}</div>
+          <div className="text-xs font-normal text-slate-300">{t("consoleName")}</div>
         </div>
         <nav className="flex flex-col text-sm" data-testid="console-nav">
           {NAV.filter((n) => !n.superAdmin || viewer.role === "SUPER_ADMIN").map((n) => (
