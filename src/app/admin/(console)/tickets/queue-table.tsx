@@ -24,7 +24,10 @@ export function QueueTable({ items, sort, loading, selected, presence, changed, 
 }) {
   const t = useTranslations("console.queue");
   const router = useRouter();
-  const [cursor, setCursor] = useState(0);
+  // The cursor follows a ticket, not a position: a row arriving above it (live) does not move it.
+  const [cursorId, setCursorId] = useState<number | null>(null);
+  const cursor = Math.max(0, items.findIndex((i) => i.id === cursorId));
+  const setCursor = (update: (c: number) => number) => setCursorId(items[update(cursor)]?.id ?? null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -40,7 +43,7 @@ export function QueueTable({ items, sort, loading, selected, presence, changed, 
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [items, cursor, router, onToggle]);
+  });
 
   const all = items.length > 0 && items.every((i) => selected.has(i.id));
   return (
@@ -72,7 +75,7 @@ export function QueueTable({ items, sort, loading, selected, presence, changed, 
               data-testid="queue-row"
               data-ticket-id={i.id}
               data-changed={changed.has(i.id) || undefined}
-              onMouseEnter={() => setCursor(n)}
+              onMouseEnter={() => setCursor(() => n)}
               className={`border-t border-slate-100 transition-colors duration-700 ${changed.has(i.id) ? "bg-sky-100" : n === cursor ? "bg-brand-50/60" : "hover:bg-slate-50"} ${selected.has(i.id) ? "bg-amber-50/60" : ""}`}
             >
               <td className="px-3 py-1.5">
