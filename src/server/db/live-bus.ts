@@ -3,7 +3,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { logger, safeError } from "../logger.ts";
 
 /** The channel the database's triggers publish on (migration `live_events`, docs/LIVE.md). */
-export const LIVE_CHANNEL = "relaydesk_live";
+const LIVE_CHANNEL = "relaydesk_live";
 
 /**
  * What a trigger announced after a commit: ids and kinds only. `resync` means notifications may
@@ -23,7 +23,7 @@ export type LiveBus = {
 
 const id = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null);
 
-export function parseLiveSignal(payload: string): LiveSignal | null {
+function parseLiveSignal(payload: string): LiveSignal | null {
   let raw: { k?: unknown; t?: unknown; e?: unknown };
   try {
     raw = JSON.parse(payload) as typeof raw;
