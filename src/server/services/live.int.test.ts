@@ -167,6 +167,17 @@ describe(`live channel (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect(hub.openStreams()).toBe(0);
   });
 
+  it("a resume position that is not an event id is refused with 400, before any stream opens", async () => {
+    for (const lastEventId of ["abc", "-1", "1.5", "99999999999", "1".repeat(11)]) {
+      await expect(callerFor(t.prisma, STAFF, "zh-CN", "192.0.2.1", hub).live.events({ lastEventId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    expect(hub.openStreams()).toBe(0);
+    // The positive control: a real id opens a stream.
+    const latest = (await t.prisma.ticketEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).id;
+    const stream = await callerFor(t.prisma, STAFF, "zh-CN", "192.0.2.1", hub).live.events({ lastEventId: String(latest) });
+    expect(stream).toBeTruthy();
+  });
+
   it("an anonymous stream is refused", async () => {
     await expect(callerFor(t.prisma, { kind: "anonymous" }, "zh-CN", "192.0.2.1", hub).live.events({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
