@@ -74,9 +74,14 @@ test("two staff and a member: a new ticket, presence, typing, a reply, the stale
   await expect(aOnB).toHaveAttribute("data-typing", "true");
   await expect(aOnB).toContainText("正在输入");
 
-  // The member is on the ticket too.
+  // The member is on the ticket too, with 我的工单 open in another tab.
   await member.goto(`/tickets/${ticket}`);
   await live(member);
+  const myTickets = await memberContext.newPage();
+  await myTickets.goto("/tickets");
+  await live(myTickets);
+  const myRow = myTickets.locator(`[data-testid="ticket-row"][data-ticket-id="${ticket}"]`);
+  await expect(myRow.getByTestId("unread-marker")).toHaveCount(0);
 
   // B replies: A's page and the member's page show it; A's draft is untouched.
   await b.getByTestId("reply-body").fill("B：已为您重启服务，请再试。");
@@ -84,6 +89,8 @@ test("two staff and a member: a new ticket, presence, typing, a reply, the stale
   await expect(message(a, "B：已为您重启服务")).toBeVisible();
   await expect(message(member, "B：已为您重启服务")).toBeVisible();
   await expect(a.getByTestId("reply-body")).toHaveValue("A：请检查一下防火墙设置。");
+  // 我的工单 shows the new status without reload (no unread marker: the ticket is open, so read).
+  await expect(myRow).toContainText("已回复");
 
   // A's reply was written before B's: it is held, with B's message shown; "send anyway" sends it.
   await a.getByTestId("reply-submit").click();
@@ -116,6 +123,12 @@ test("two staff and a member: a new ticket, presence, typing, a reply, the stale
   await expect(message(a, "内部：客户是老用户")).toBeVisible();
   await member.waitForTimeout(1_000);
   await expect(member.getByText("内部：客户是老用户")).toHaveCount(0);
+
+  // With the ticket's tab closed, a new reply puts the unread marker on 我的工单's row.
+  await member.close();
+  await b.getByTestId("reply-body").fill("B：再补充一句，请留意邮件。");
+  await b.getByTestId("reply-submit").click();
+  await expect(myRow.getByTestId("unread-marker")).toBeVisible();
 
   // B leaves: A's presence bar empties without a reload.
   await b.goto("/admin/tickets");
