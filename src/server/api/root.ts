@@ -11,6 +11,7 @@ import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
+import { liveRouter, presenceRouter } from "./routers/live.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -28,6 +29,8 @@ export const appRouter = router({
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
+  live: liveRouter, // the live stream (SSE): what changed, for the viewer's screens to re-read
+  presence: presenceRouter, // who else is on a ticket page
 });
 
 export type AppRouter = typeof appRouter;
