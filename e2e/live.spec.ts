@@ -107,6 +107,7 @@ test("two staff and a member: a new ticket, presence, typing, a reply, the stale
   const accept = a.getByTestId("action-accept");
   if (await accept.isVisible()) await accept.click();
   await a.getByTestId("action-escalate").click();
+  await a.getByTestId("escalate-confirm").click();
   await expect.poll(() => peer!.ticketByExternalId(String(ticket))?.guid ?? "", { timeout: 20_000 }).not.toBe("");
   const guid = peer.ticketByExternalId(String(ticket))!.guid;
   await expect(a.getByText(`[GUID: ${guid}]`).first()).toBeVisible({ timeout: 20_000 });
