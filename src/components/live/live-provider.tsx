@@ -34,6 +34,7 @@ type Trpc = ReturnType<typeof useTRPC>;
 function filtersFor(trpc: Trpc, area: "console" | "portal", e: LiveEvent): QueryFilters[] {
   if (e.kind === "ready") return [];
   if (e.kind === "resync") return [{}];
+  if (e.kind === "notification") return [trpc.notifications.bell.pathFilter()];
   if (area === "portal") return e.kind === "ticket" ? [trpc.portal.pathFilter(), trpc.notifications.bell.pathFilter()] : [];
   switch (e.kind) {
     case "ticket":
@@ -47,7 +48,15 @@ function filtersFor(trpc: Trpc, area: "console" | "portal", e: LiveEvent): Query
     case "link":
       return [trpc.console.pathFilter(), trpc.escalation.pathFilter()];
     case "delivery":
-      return [trpc.deliveries.pathFilter(), trpc.partners.deliveries.pathFilter(), trpc.escalation.pathFilter()];
+      // 同步与投递, 发送记录, and the ticket page's 已转发 marks.
+      return [
+        trpc.deliveries.pathFilter(),
+        trpc.partners.deliveries.pathFilter(),
+        trpc.escalation.pathFilter(),
+        trpc.sharing.deliveries.pathFilter(),
+        trpc.console.ticket.pathFilter(),
+        trpc.console.conversation.pathFilter(),
+      ];
     case "presence":
       return [trpc.presence.pathFilter()];
   }

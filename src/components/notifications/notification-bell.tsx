@@ -11,7 +11,8 @@ import { useTRPC } from "@/trpc/react";
  * Polled until live updates exist: everything the bell shows comes from the one
  * `notifications.bell` query, so switching to push means invalidating just that query.
  */
-export const BELL_POLL_MS = 10_000;
+/** A fallback only: the live stream invalidates the bell when a notification is written. */
+export const BELL_POLL_MS = 30_000;
 const PAGE = 10;
 
 /** The 通知 bell of the console and the portal: unread badge, the newest notifications, read marks. */

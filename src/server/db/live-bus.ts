@@ -13,6 +13,7 @@ export type LiveSignal =
   | { kind: "event"; ticketId: number; eventId: number }
   | { kind: "link" | "presence"; ticketId: number }
   | { kind: "delivery"; ticketId: number | null }
+  | { kind: "notification"; recipient: { kind: "MEMBER" | "STAFF"; id: number } }
   | { kind: "resync" };
 
 /** Committed changes, as the database announces them; one listening connection per process. */
@@ -24,7 +25,7 @@ export type LiveBus = {
 const id = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null);
 
 function parseLiveSignal(payload: string): LiveSignal | null {
-  let raw: { k?: unknown; t?: unknown; e?: unknown };
+  let raw: { k?: unknown; t?: unknown; e?: unknown; r?: unknown; i?: unknown };
   try {
     raw = JSON.parse(payload) as typeof raw;
   } catch {
@@ -41,6 +42,10 @@ function parseLiveSignal(payload: string): LiveSignal | null {
       return ticketId ? { kind: raw.k, ticketId } : null;
     case "delivery":
       return { kind: "delivery", ticketId };
+    case "notification": {
+      const recipientId = id(raw.i);
+      return recipientId && (raw.r === "MEMBER" || raw.r === "STAFF") ? { kind: "notification", recipient: { kind: raw.r, id: recipientId } } : null;
+    }
     default:
       return null;
   }

@@ -11,12 +11,14 @@ import type { Viewer } from "../viewer.ts";
  * queries are stale" and re-reads them through the ordinary, authorized procedures.
  * - `ticket`: an audit row was written for the ticket (a reply, a move, a filing …);
  * - `link`, `delivery`, `presence`: staff-only signals (转移 state, 同步与投递, who is on a page);
+ * - `notification`: the bell of the one person it is for has a new entry;
  * - `ready`: the stream is open (its id is where a reconnect resumes); `resync`: re-read everything.
  */
 export type LiveEvent =
   | { kind: "ticket"; ticketId: number; eventId: number }
   | { kind: "link" | "presence"; ticketId: number }
   | { kind: "delivery"; ticketId: number | null }
+  | { kind: "notification" }
   | { kind: "ready" }
   | { kind: "resync" };
 
@@ -70,6 +72,12 @@ export function createLiveHub(db: Db, bus: LiveBus, opts: LiveHubOptions = {}): 
       const row = await findLiveEvent(db, signal.eventId);
       if (!row) return;
       for (const l of listeners) if (hears(l.viewer, row)) l.push(ticketItem(row));
+      return;
+    }
+    if (signal.kind === "notification") {
+      // Only the recipient's own streams hear that their bell changed.
+      const account = `${signal.recipient.kind === "STAFF" ? "staff" : "member"}:${signal.recipient.id}`;
+      for (const l of listeners) if (accountOf(l.viewer) === account) l.push({ event: { kind: "notification" } });
       return;
     }
     const item: LiveItem = { event: signal };

@@ -98,6 +98,24 @@ describe(`live channel (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     await Promise.all([staff.close(), member.close(), other.close()]);
   });
 
+  it("a new notification reaches only its recipient's streams: the bell is live", async () => {
+    const ticketId = await newTicket();
+    const member = open(MEMBER);
+    const other = open(OTHER_MEMBER);
+    const staff = open(STAFF);
+    await Promise.all([member, other, staff].map((s) => s.until((i) => i.length > 0)));
+    const event = await t.prisma.ticketEvent.findFirstOrThrow({ where: { ticketId } });
+    // What the fan-out writes: one bell entry for the ticket's member.
+    await t.prisma.notification.create({
+      data: { recipientKind: "MEMBER", recipientId: 1100001, eventId: event.id, ticketId, kind: "ticket.replied", ticketTitle: "实时测试", inApp: true },
+    });
+    await member.until((i) => i.some((x) => x.event.kind === "notification"));
+    // The hub hands one signal to every stream in one pass: had the others heard, they would have by now.
+    expect(other.items.some((x) => x.event.kind === "notification")).toBe(false);
+    expect(staff.items.some((x) => x.event.kind === "notification")).toBe(false);
+    await Promise.all([member.close(), other.close(), staff.close()]);
+  });
+
   it("a rolled-back change is never announced", async () => {
     const ticketId = await newTicket();
     const staff = open(STAFF);
