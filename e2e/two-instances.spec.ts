@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signedHeaders } from "../src/server/upstream/signature";
+import { signedHeaders } from "../src/server/protocol/signature";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
 import { fileTicketAsMember } from "./helpers";

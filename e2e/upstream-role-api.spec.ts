@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { signedHeaders, verifyRequest } from "../src/server/upstream/signature";
+import { signedHeaders, verifyRequest } from "../src/server/protocol/signature";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
 

@@ -1,4 +1,4 @@
-import { signedHeaders } from "@/server/upstream/signature";
+import { signedHeaders } from "@/server/protocol/signature";
 import {
   attachmentEndpoint,
   closeEndpoint,
@@ -8,7 +8,7 @@ import {
   listChangedEndpoint,
   postMessageEndpoint,
 } from "@/server/partners/protocol-endpoints";
-import type { ProtocolEnv, ProtocolHandler } from "@/server/partners/protocol-http";
+import type { ProtocolEnv, ProtocolHandler } from "@/server/protocol/inbound-frame";
 
 /**
  * Routes a Request the way Next's file-system router does for src/app/api/upstream/v1/tickets/…,

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
-import { signedHeaders, verifyRequest } from "../server/upstream/signature.ts";
+import { signedHeaders, verifyRequest } from "../server/protocol/signature.ts";
 import {
   MAX_BODY_BYTES,
   MAX_TICKET_PAGE_ITEMS,
@@ -21,7 +21,7 @@ import {
   type TicketEvent,
   type UpstreamMessage,
   type UpstreamTicketState,
-} from "../server/upstream/protocol.ts";
+} from "../server/protocol/schemas.ts";
 
 export type PeerAgent = { id: string; name: string };
 export const DEFAULT_AGENT: PeerAgent = { id: "404907", name: "云技术客服404907" };

@@ -6,10 +6,10 @@ import { asSuperAdmin } from "@/test/callers";
 import { createBody, createPartner, protocolEnv, seedPartnerCategories, type TestPartner } from "@/test/partner-world";
 import { dispatch, json, signedRequest } from "@/test/protocol";
 import type { OutboxRow } from "@/server/outbox/types";
-import { ZCallbackEvent } from "@/server/upstream/protocol";
-import { verifyRequest } from "@/server/upstream/signature";
+import { ZCallbackEvent } from "@/server/protocol/schemas";
+import { verifyRequest } from "@/server/protocol/signature";
 import { classifyCallbackResponse, deliverPartnerCallback, parseRetryAfter } from "./outbox-handler";
-import type { ProtocolEnv } from "./protocol-http";
+import type { ProtocolEnv } from "../protocol/inbound-frame";
 
 // Callbacks go over real HTTP to a real listener that verifies them as a downstream would.
 

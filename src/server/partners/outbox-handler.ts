@@ -2,8 +2,8 @@ import type { Db } from "../db/client.ts";
 import { findPartnerCredentials, type PartnerCredentials } from "../db/repos/partners.ts";
 import { getInstanceSecretBox, type SecretBox } from "../crypto/secret-box.ts";
 import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
-import { MAX_CALLBACK_BODY_BYTES, ZCallbackEvent } from "../upstream/protocol.ts";
-import { signedHeaders } from "../upstream/signature.ts";
+import { MAX_CALLBACK_BODY_BYTES, ZCallbackEvent } from "../protocol/schemas.ts";
+import { signedHeaders } from "../protocol/signature.ts";
 
 // Owned by the upstream-role feature (issue 7): sends one signed callback to a partner. The
 // shared outbox worker calls it, and owns retries, backoff and the dead-letter list.

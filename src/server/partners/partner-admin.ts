@@ -14,7 +14,7 @@ import {
 } from "../db/repos/partners.ts";
 import { generateSecret, getInstanceSecretBox, type SecretBox } from "../crypto/secret-box.ts";
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
-import { ZUpstreamTicketType } from "../upstream/protocol.ts";
+import { ZUpstreamTicketType } from "../protocol/schemas.ts";
 
 // 下级合作商, managed by the super admin. A secret is returned once, when generated, and is
 // otherwise only ever stored sealed (secret-box.ts) — never listed, never logged.

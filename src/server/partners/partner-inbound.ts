@@ -18,11 +18,11 @@ import type {
   NewUpstreamMessage,
   PostUpstreamMessageResponse,
   UpstreamTicketStateResponse,
-} from "../upstream/protocol.ts";
+} from "../protocol/schemas.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
-import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "./protocol-error.ts";
+import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "../protocol/errors.ts";
 import { recordPartnerEvent } from "./partner-events.ts";
 import { wireMessageId } from "./wire.ts";
 

@@ -6,11 +6,11 @@ import {
   ZListChangedTicketsQuery,
   ZPostUpstreamMessageRequest,
   ZProtocolId,
-} from "../upstream/protocol.ts";
+} from "../protocol/schemas.ts";
 import { closeFromPartner, createTicketFromPartner, escalateFromPartner, postMessageFromPartner } from "./partner-inbound.ts";
 import { CHANGE_SETTLE_MS, getTicketForPartner, listChangedForPartner, readAttachmentForPartner } from "./partner-reads.ts";
-import { notFoundError } from "./protocol-error.ts";
-import { jsonResponse, parseJsonBody, parseQuery, protocolEndpoint, type EndpointContext } from "./protocol-http.ts";
+import { notFoundError } from "../protocol/errors.ts";
+import { jsonResponse, parseJsonBody, parseQuery, protocolEndpoint, type EndpointContext } from "../protocol/inbound-frame.ts";
 
 // One handler per endpoint of docs/UPSTREAM_PROTOCOL.md §6. Each parses and calls one service;
 // the route files under src/app/api/upstream/v1/tickets/ only supply the environment.

@@ -5,8 +5,8 @@ import { createBody, createPartner, protocolEnv, type TestPartner } from "@/test
 import { dispatch, json, signedRequest, type Credentials } from "@/test/protocol";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { RateLimiter } from "@/server/rate-limit";
-import { MAX_BODY_BYTES, ZProtocolErrorBody } from "@/server/upstream/protocol";
-import type { ProtocolEnv } from "./protocol-http";
+import { MAX_BODY_BYTES, ZProtocolErrorBody } from "@/server/protocol/schemas";
+import type { ProtocolEnv } from "../protocol/inbound-frame";
 
 // Authentication, limits and replays, for EVERY endpoint of docs/UPSTREAM_PROTOCOL.md §6, through
 // the handlers the route files export, with real signed Requests.

@@ -9,7 +9,7 @@ import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
 import { runTicketCommandInTx, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
-import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "./protocol.ts";
+import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "../protocol/schemas.ts";
 
 export type LinkRef = { id: number; ticketId: number; connectionId: number; guid: string | null; state: UpstreamTicketState };
 

@@ -4,7 +4,7 @@ import { getDb } from "../db/index.ts";
 import { logger, safeError } from "../logger.ts";
 import { readBodyWithin } from "../http/read-body.ts";
 import { handleUpstreamCallback } from "./callbacks.ts";
-import { MAX_CALLBACK_BODY_BYTES } from "./protocol.ts";
+import { MAX_CALLBACK_BODY_BYTES } from "../protocol/schemas.ts";
 
 /**
  * The callback route's whole body, outside src/app so the route stays a one-liner and never touches

@@ -9,8 +9,8 @@ import { isUniqueViolation } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
 import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, type LinkRef } from "./apply.ts";
 import { decryptSecret } from "./secret-box.ts";
-import { SIGNATURE_HEADERS, verifyRequest, type HeaderReader } from "./signature.ts";
-import { HTTP_STATUS_FOR_ERROR, ZCallbackEvent, errorCodeForVerifyFailure, type CallbackEvent, type ProtocolErrorBody, type ProtocolErrorCode } from "./protocol.ts";
+import { SIGNATURE_HEADERS, verifyRequest, type HeaderReader } from "../protocol/signature.ts";
+import { HTTP_STATUS_FOR_ERROR, ZCallbackEvent, errorCodeForVerifyFailure, type CallbackEvent, type ProtocolErrorBody, type ProtocolErrorCode } from "../protocol/schemas.ts";
 import { inTicketTurn, isContention, retryOnContention } from "../services/contention.ts";
 
 export type CallbackRequest = {

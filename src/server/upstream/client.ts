@@ -2,7 +2,7 @@
 // never goes stale), a 10 s timeout, answers validated by the protocol's schemas, and failures
 // sorted into retryable or not (§8) so the outbox knows whether to try again.
 import type { z } from "zod";
-import { signedHeaders } from "./signature.ts";
+import { signedHeaders } from "../protocol/signature.ts";
 import {
   PROTOCOL_PATHS,
   ZCreateUpstreamTicketResponse,
@@ -20,7 +20,7 @@ import {
   type PostUpstreamMessageResponse,
   type ProtocolErrorCode,
   type UpstreamTicketStateResponse,
-} from "./protocol.ts";
+} from "../protocol/schemas.ts";
 import { parseRetryAfterMs } from "../outbox/backoff.ts";
 
 export const REQUEST_TIMEOUT_MS = 10_000;

@@ -7,7 +7,7 @@ import type { BlobStore } from "../storage/blob-store.ts";
 import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
 import { createUpstreamClient, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
 import { decryptSecret } from "./secret-box.ts";
-import { PROTOCOL_BASE_PATH } from "./protocol.ts";
+import { PROTOCOL_BASE_PATH } from "../protocol/schemas.ts";
 
 export type UpstreamDeps = {
   /** Derives the key that seals connection secrets. */

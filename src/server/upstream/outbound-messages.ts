@@ -4,7 +4,7 @@
 import type { MessageForUpstream } from "../db/repos/upstream.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { externalMessageId } from "./outbox-types.ts";
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type InlineAttachment, type NewUpstreamMessage } from "./protocol.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type InlineAttachment, type NewUpstreamMessage } from "../protocol/schemas.ts";
 
 /** The member's own name stays with us (§13); the upstream sees 客户, as in the manual. */
 const MEMBER_NAME = "客户";

@@ -22,7 +22,7 @@ import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
 import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
-import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "./protocol.ts";
+import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 import { syncLink } from "./sync.ts";
 

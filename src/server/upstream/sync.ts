@@ -21,7 +21,7 @@ import type { StaffViewer } from "../viewer.ts";
 import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, type LinkRef } from "./apply.ts";
 import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";
-import type { GetUpstreamTicketResponse, UpstreamTicketState } from "./protocol.ts";
+import type { GetUpstreamTicketResponse, UpstreamTicketState } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 
 /** Enough for 10 000 items on one ticket; a longer history continues on the next sync. */

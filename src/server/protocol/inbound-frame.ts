@@ -5,11 +5,11 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { logger, safeError } from "../logger.ts";
 import type { RateLimiter } from "../rate-limit.ts";
-import { MAX_BODY_BYTES, errorCodeForVerifyFailure } from "../upstream/protocol.ts";
-import { SIGNATURE_HEADERS, verifyRequest } from "../upstream/signature.ts";
+import { MAX_BODY_BYTES, errorCodeForVerifyFailure } from "./schemas.ts";
+import { SIGNATURE_HEADERS, verifyRequest } from "./signature.ts";
 import { readBodyWithin } from "../http/read-body.ts";
-import { ProtocolError } from "./protocol-error.ts";
-import type { AuthenticatedPartner } from "./partner-inbound.ts";
+import { ProtocolError } from "./errors.ts";
+import type { AuthenticatedPartner } from "../partners/partner-inbound.ts";
 
 // The HTTP frame shared by every protocol endpoint: capped body → authentication in the order
 // of protocol §3 → rate limit → the endpoint → a JSON answer. Never a stack trace.
