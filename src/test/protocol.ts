@@ -8,7 +8,7 @@ import {
   listChangedEndpoint,
   postMessageEndpoint,
 } from "@/server/partners/protocol-endpoints";
-import type { ProtocolEnv, ProtocolHandler } from "@/server/protocol/inbound-frame";
+import type { ProtocolEnv, ProtocolHandler } from "@/server/partners/partner-door";
 
 /**
  * Routes a Request the way Next's file-system router does for src/app/api/upstream/v1/tickets/…,
@@ -37,6 +37,13 @@ export function dispatch(env: ProtocolEnv, req: Request): Promise<Response> {
 
 export type Credentials = { partnerId: string; keyId: string; secret: string };
 
+let signedSoFar = 0;
+/**
+ * Each request is signed at a second of its own, as a sender's retries are (it re-signs each one),
+ * so two identical requests in a test are two requests; pass the same `now` to sign a replay.
+ */
+const distinctSecond = () => new Date(Date.now() - (signedSoFar++ % 240) * 1000);
+
 /** A request signed exactly as a downstream would sign it (string bodies are sent verbatim). */
 export function signedRequest(
   creds: Credentials,
@@ -46,7 +53,7 @@ export function signedRequest(
   opts: { now?: Date; headers?: Record<string, string>; rawBody?: string | Uint8Array } = {},
 ): Request {
   const raw = opts.rawBody ?? (body === undefined ? "" : JSON.stringify(body));
-  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now }), ...opts.headers };
+  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now ?? distinctSecond() }), ...opts.headers };
   return new Request(`http://upstream.test${pathWithQuery}`, { method, headers, body: method === "GET" ? undefined : typeof raw === "string" ? raw : Buffer.from(raw) });
 }
 

@@ -73,6 +73,7 @@ export class UpstreamPeer {
   private server: Server | undefined;
   private port = 0;
   private seq = 0;
+  private signedSoFar = 0;
   private changeSeq = 0;
   private failures: { status: number; headers?: Record<string, string> }[] = [];
 
@@ -158,7 +159,10 @@ export class UpstreamPeer {
     if (!this.callbackUrl) throw new Error("peer: no callbackUrl registered");
     const body = JSON.stringify(event);
     const url = new URL(this.callbackUrl);
-    const headers = signedHeaders({ partnerId: this.partnerId, keyId: this.keyId, secret: this.secret, method: "POST", pathWithQuery: url.pathname + url.search, body });
+    // A real upstream re-signs every delivery; a second of its own per delivery keeps a
+    // redelivery from looking like a replay of the same signature.
+    const now = new Date(Date.now() - (this.signedSoFar++ % 240) * 1000);
+    const headers = signedHeaders({ partnerId: this.partnerId, keyId: this.keyId, secret: this.secret, method: "POST", pathWithQuery: url.pathname + url.search, body, now });
     return (await this.sendCallbackWith(this.callbackUrl, { method: "POST", headers, body })).status;
   }
 

@@ -9,7 +9,7 @@ import type { OutboxRow } from "@/server/outbox/types";
 import { ZCallbackEvent } from "@/server/protocol/schemas";
 import { verifyRequest } from "@/server/protocol/signature";
 import { classifyCallbackResponse, deliverPartnerCallback, parseRetryAfter } from "./outbox-handler";
-import type { ProtocolEnv } from "../protocol/inbound-frame";
+import type { ProtocolEnv } from "./partner-door";
 
 // Callbacks go over real HTTP to a real listener that verifies them as a downstream would.
 

@@ -1,40 +1,81 @@
 import type { z } from "zod";
-import type { Db } from "../db/client.ts";
-import { findPartnerCredentialsByPartnerId, type PartnerCredentials } from "../db/repos/partners.ts";
-import type { SecretBox } from "../crypto/secret-box.ts";
-import type { BlobStore } from "../storage/blob-store.ts";
-import { logger, safeError } from "../logger.ts";
-import type { RateLimiter } from "../rate-limit.ts";
-import { MAX_BODY_BYTES, errorCodeForVerifyFailure } from "./schemas.ts";
-import { SIGNATURE_HEADERS, verifyRequest } from "./signature.ts";
+import type { DbOrTx } from "../db/client.ts";
+import { recordSignatureOnce } from "../db/repos/used-signatures.ts";
 import { readBodyWithin } from "../http/read-body.ts";
+import { logger, safeError } from "../logger.ts";
 import { ProtocolError } from "./errors.ts";
-import type { AuthenticatedPartner } from "../partners/partner-inbound.ts";
+import { DEFAULT_MAX_SKEW_SECONDS, SIGNATURE_HEADERS, unixSeconds, verifyRequest } from "./signature.ts";
+import { storableJson } from "./storable-text.ts";
 
-// The HTTP frame shared by every protocol endpoint: capped body → authentication in the order
-// of protocol §3 → rate limit → the endpoint → a JSON answer. Never a stack trace.
+// The one inbound frame of both protocol doors (partner requests at the upstream, callbacks at the
+// downstream), in the order of docs/UPSTREAM_PROTOCOL.md §3: declared size → headers → who signed
+// (looked up by the caller) → clock → body (only now, and capped) → signature → replay. The door
+// passes in how to find the counterpart; everything after "signed by whom" is the door's own.
 
-export type ProtocolEnv = {
-  db: Db;
-  box: SecretBox;
-  store: BlobStore;
-  limiter: RateLimiter;
-  /** The limiter's window, for Retry-After. */
-  rateWindowSeconds: number;
-  /** Tests shorten the change feed's settle window (partner-reads.ts). */
-  changeSettleMs?: number;
-  now?: () => Date;
+/** What a door's lookup returns for the ids in the headers; null when they name nobody it knows. */
+export type SigningCounterpart<C> = {
+  counterpart: C;
+  /** Current secret first, then the previous one while its grace lasts. May throw (unreadable). */
+  secrets: () => string[];
 };
 
-export type EndpointContext = {
-  env: ProtocolEnv;
-  partner: AuthenticatedPartner;
-  rawBody: Uint8Array;
-  url: URL;
-  params: Record<string, string>;
+export type SignedRequestFrame<C> = {
+  db: DbOrTx;
+  maxBodyBytes: number;
+  lookup: (ids: { partnerId: string; keyId: string }) => Promise<SigningCounterpart<C> | null>;
+  now: Date;
+  /** For the log line when a stored secret cannot be opened. */
+  door: string;
 };
 
-export type ProtocolHandler = (req: Request, env: ProtocolEnv, params?: Record<string, string>) => Promise<Response>;
+export type OpenedRequest<C> = { counterpart: C; rawBody: Uint8Array; url: URL };
+
+const invalid = () => new ProtocolError("invalid_signature", "Missing or invalid authentication.");
+const tooLarge = (max: number) => new ProtocolError("payload_too_large", `Request body over ${max} bytes.`);
+
+/**
+ * Authenticates a signed request. Nobody unknown makes us read a body: the lookup and the clock
+ * come first, the capped read only after them. A write's signature is accepted once (§3 replay).
+ */
+export async function openSignedRequest<C>(req: Request, frame: SignedRequestFrame<C>): Promise<OpenedRequest<C>> {
+  const url = new URL(req.url);
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > frame.maxBodyBytes) throw tooLarge(frame.maxBodyBytes);
+
+  const header = (name: string) => req.headers.get(name)?.trim() ?? "";
+  const partnerId = header(SIGNATURE_HEADERS.partnerId);
+  const keyId = header(SIGNATURE_HEADERS.keyId);
+  const timestamp = header(SIGNATURE_HEADERS.timestamp);
+  const signature = header(SIGNATURE_HEADERS.signature);
+  // Unknown partner, wrong key id, missing headers: one answer, so probing learns nothing.
+  if (!partnerId || !keyId || !signature || !/^\d{1,12}$/.test(timestamp)) throw invalid();
+  const found = await frame.lookup({ partnerId, keyId });
+  if (!found) throw invalid();
+  if (Math.abs(unixSeconds(frame.now) - Number(timestamp)) > DEFAULT_MAX_SKEW_SECONDS) {
+    throw new ProtocolError("stale_timestamp", "X-Timestamp is more than 300 s away from the receiver's clock.");
+  }
+
+  const rawBody = await readBodyWithin(req, frame.maxBodyBytes);
+  if (!rawBody) throw tooLarge(frame.maxBodyBytes);
+  let secrets: string[];
+  try {
+    secrets = found.secrets();
+  } catch (e) {
+    // Sealed under another AUTH_SECRET: an operator error, not the sender's.
+    logger.error({ door: frame.door, partnerId, err: safeError(e) }, "stored protocol secret cannot be opened; was AUTH_SECRET changed?");
+    throw invalid();
+  }
+  const result = verifyRequest({ headers: req.headers, method: req.method, pathWithQuery: url.pathname + url.search, rawBody, secrets, now: frame.now });
+  if (!result.ok) throw result.code === "stale_timestamp" ? new ProtocolError("stale_timestamp", "X-Timestamp is more than 300 s away from the receiver's clock.") : invalid();
+
+  if (req.method !== "GET") {
+    const forgetBefore = new Date(frame.now.getTime() - 2 * DEFAULT_MAX_SKEW_SECONDS * 1000);
+    if (!(await recordSignatureOnce(frame.db, signature.slice(0, 80), frame.now, forgetBefore))) {
+      throw new ProtocolError("invalid_signature", "This signature was already used; sign every request anew.");
+    }
+  }
+  return { counterpart: found.counterpart, rawBody, url };
+}
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -43,83 +84,19 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
-/** Reads at most `max` bytes; a larger body is refused without being read to the end (§3 step 1). */
-export async function readCappedBody(req: Request, max: number = MAX_BODY_BYTES): Promise<Uint8Array> {
-  const body = await readBodyWithin(req, max);
-  if (!body) throw new ProtocolError("payload_too_large", `Request body over ${max} bytes.`);
-  return body;
-}
-
-/** Current secret first; the previous one only while its grace period lasts (§4). */
-function secretsOf(partner: PartnerCredentials, box: SecretBox, now: Date): string[] {
-  const secrets = [box.open(partner.secretEncrypted)];
-  if (partner.previousSecretEncrypted && partner.previousSecretExpiresAt && partner.previousSecretExpiresAt > now) {
-    secrets.push(box.open(partner.previousSecretEncrypted));
-  }
-  return secrets;
-}
-
-async function authenticate(req: Request, env: ProtocolEnv, url: URL, rawBody: Uint8Array): Promise<AuthenticatedPartner> {
-  const now = env.now?.() ?? new Date();
-  const header = (name: string) => req.headers.get(name)?.trim() ?? "";
-  const invalid = () => new ProtocolError("invalid_signature", "Missing or invalid authentication.");
-  const partnerId = header(SIGNATURE_HEADERS.partnerId);
-  const partner = partnerId ? await findPartnerCredentialsByPartnerId(env.db, partnerId) : null;
-  // Unknown partner, wrong key id, missing headers: one answer, so probing learns nothing.
-  if (!partner || partner.keyId !== header(SIGNATURE_HEADERS.keyId)) throw invalid();
-  let secrets: string[];
-  try {
-    secrets = secretsOf(partner, env.box, now);
-  } catch (e) {
-    // Sealed under another AUTH_SECRET: an operator error, not the partner's.
-    logger.error({ partnerId, err: safeError(e) }, "partner secret cannot be opened; was AUTH_SECRET changed?");
-    throw invalid();
-  }
-  const result = verifyRequest({
-    headers: req.headers,
-    method: req.method,
-    pathWithQuery: url.pathname + url.search,
-    rawBody,
-    secrets,
-    now,
-  });
-  if (!result.ok) {
-    const code = errorCodeForVerifyFailure(result.code);
-    throw code === "stale_timestamp" ? new ProtocolError(code, "X-Timestamp is more than 300 s away from the upstream's clock.") : invalid();
-  }
-  if (!partner.enabled) throw new ProtocolError("partner_disabled", "This partner is disabled at the upstream.");
-  if (!env.limiter.take(`partner:${partner.id}`, now.getTime())) {
-    throw new ProtocolError("rate_limited", "Too many requests; retry after the Retry-After delay.", undefined, env.rateWindowSeconds);
-  }
-  return { id: partner.id, partnerId: partner.partnerId, name: partner.name, allowedTypes: partner.allowedTypes };
-}
-
-function errorResponse(e: unknown, req: Request, url: URL): Response {
+/** A refusal as the protocol's error body; anything else a 500 that tells the sender to retry (§8). */
+export function errorResponse(e: unknown, req: Request): Response {
+  const path = new URL(req.url).pathname;
   if (e instanceof ProtocolError) {
-    if (e.status !== 404) logger.warn({ method: req.method, path: url.pathname, code: e.code }, "protocol request refused");
+    if (e.status !== 404) logger.warn({ method: req.method, path, code: e.code }, "protocol request refused");
     return jsonResponse(e.status, e.toBody(), e.retryAfterSeconds ? { "Retry-After": String(e.retryAfterSeconds) } : {});
   }
-  logger.error({ method: req.method, path: url.pathname, err: safeError(e) }, "protocol request failed");
-  // Not one of the protocol's codes: a 5xx tells the sender to retry (§8), and it learns nothing else.
+  logger.error({ method: req.method, path, err: safeError(e) }, "protocol request failed");
   return jsonResponse(500, { error: { code: "internal_error", message: "Internal error; retry later." } });
 }
 
-/** Wraps an endpoint in the frame above. */
-export function protocolEndpoint(run: (ctx: EndpointContext) => Promise<Response>): ProtocolHandler {
-  return async (req, env, params = {}) => {
-    const url = new URL(req.url);
-    try {
-      const rawBody = await readCappedBody(req);
-      const partner = await authenticate(req, env, url, rawBody);
-      return await run({ env, partner, rawBody, url, params });
-    } catch (e) {
-      return errorResponse(e, req, url);
-    }
-  };
-}
-
 /** zod issues as the protocol's `issues` list. */
-function validationError(error: z.ZodError): ProtocolError {
+export function validationError(error: z.ZodError): ProtocolError {
   return new ProtocolError(
     "validation_failed",
     "The request does not match the protocol's schema.",
@@ -127,24 +104,29 @@ function validationError(error: z.ZodError): ProtocolError {
   );
 }
 
-/** The body as JSON, validated; an empty body counts as `{}` only where `emptyIsObject`. */
-export function parseJsonBody<S extends z.ZodType>(schema: S, rawBody: Uint8Array, emptyIsObject = false): z.infer<S> {
-  let value: unknown;
-  if (rawBody.byteLength === 0 && emptyIsObject) value = {};
-  else {
-    try {
-      value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
-    } catch {
-      throw new ProtocolError("validation_failed", "The body is not valid UTF-8 JSON.", [{ path: "", message: "malformed JSON" }]);
-    }
+/**
+ * The body as JSON under the text rule (storable-text.ts), not yet validated; an empty body counts
+ * as `{}` only where `emptyIsObject`. Invalid UTF-8 or JSON is 422.
+ */
+export function parseJsonValue(rawBody: Uint8Array, emptyIsObject = false): unknown {
+  if (rawBody.byteLength === 0 && emptyIsObject) return {};
+  try {
+    return storableJson(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
+  } catch {
+    throw new ProtocolError("validation_failed", "The body is not valid UTF-8 JSON.", [{ path: "", message: "malformed JSON" }]);
   }
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
 }
 
+export function parseJsonBody<S extends z.ZodType>(schema: S, rawBody: Uint8Array, emptyIsObject = false): z.infer<S> {
+  return validate(schema, parseJsonValue(rawBody, emptyIsObject));
+}
+
 export function parseQuery<S extends z.ZodType>(schema: S, url: URL): z.infer<S> {
-  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
+  return validate(schema, Object.fromEntries(url.searchParams));
 }

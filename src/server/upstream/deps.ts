@@ -6,7 +6,7 @@ import path from "node:path";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
 import { createUpstreamClient, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
-import { decryptSecret } from "./secret-box.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
 import { PROTOCOL_BASE_PATH } from "../protocol/schemas.ts";
 
 export type UpstreamDeps = {
@@ -33,7 +33,7 @@ export function clientForConnection(deps: UpstreamDeps, connection: Pick<Connect
     baseUrl: connection.baseUrl,
     partnerId: connection.partnerId,
     keyId: connection.keyId,
-    secret: decryptSecret(deps.authSecret, connection.secretEncrypted),
+    secret: createSecretBox(deps.authSecret).open(connection.secretEncrypted),
   });
 }
 

@@ -22,7 +22,7 @@ import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
 import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
-import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "../protocol/schemas.ts";
+import { MAX_BODY_BYTES, MAX_CREATE_MESSAGES, MAX_REQUEST_TEXT_LENGTH, messageTextLength, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 import { syncLink } from "./sync.ts";
 
@@ -91,10 +91,14 @@ async function deliverCreate(ctx: Context) {
       : {}),
     callbackUrl: deps.publicUrl + callbackPath(link.connectionId),
   };
-  // §6.1: the oldest messages that fit in 8 MiB go with the create, the rest follow as messages.
+  // §6.1: the oldest messages that fit the limits (§5) go with the create, the rest follow as messages.
   const overflow: number[] = [];
   request.messages = history.map((h) => h.message);
-  while (request.messages.length > 1 && Buffer.byteLength(JSON.stringify(request)) > MAX_BODY_BYTES) {
+  const overLimits = () =>
+    request.messages.length > MAX_CREATE_MESSAGES ||
+    messageTextLength(request.messages) > MAX_REQUEST_TEXT_LENGTH ||
+    Buffer.byteLength(JSON.stringify(request)) > MAX_BODY_BYTES;
+  while (request.messages.length > 1 && overLimits()) {
     request.messages.pop();
   }
   const sent = new Set(request.messages.map((m) => m.externalMessageId));

@@ -12,13 +12,21 @@ export const connectionPublicSelect = {
   keyId: true,
   enabled: true,
   isDefault: true,
+  /** Only when the previous secret expires (the 上级资源 page shows the grace), never the secret. */
+  previousSecretExpiresAt: true,
   lastSyncAt: true,
   lastError: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-export const connectionWithSecretSelect = { ...connectionPublicSelect, secretEncrypted: true, syncCursor: true } as const;
+export const connectionWithSecretSelect = {
+  ...connectionPublicSelect,
+  secretEncrypted: true,
+  previousSecretEncrypted: true,
+  previousSecretExpiresAt: true,
+  syncCursor: true,
+} as const;
 
 export function listConnections(db: DbOrTx) {
   return db.upstreamConnection.findMany({ orderBy: { id: "asc" }, select: connectionPublicSelect });
@@ -39,6 +47,8 @@ export type ConnectionData = {
   partnerId: string;
   keyId: string;
   secretEncrypted: string;
+  previousSecretEncrypted?: string | null;
+  previousSecretExpiresAt?: Date | null;
   enabled: boolean;
   isDefault: boolean;
 };
