@@ -3,12 +3,13 @@
 // the caller's transaction and is idempotent: messages are keyed `up:<id>`, events by their id in
 // the inbox (a callback's eventId equals the event id a sync lists).
 import type { Tx } from "../db/client.ts";
-import { findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
+import { enqueueOutbox, findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
 import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
 import { runTicketCommandInTx, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
+import { attachmentOrderingKey, remoteFileKey } from "./outbox-types.ts";
 import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "../protocol/schemas.ts";
 
 export type LinkRef = { id: number; ticketId: number; connectionId: number; guid: string | null; state: UpstreamTicketState };
@@ -51,13 +52,24 @@ export async function applyUpstreamMessage(tx: Tx, link: LinkRef, message: Upstr
         externalId: key,
         createdAt: new Date(message.createdAt),
       });
-      // Names and hashes are kept so the conversation shows the files; see docs/ESCALATION.md on content.
-      await insertUpstreamAttachments(
+      // R7: a hash the upstream names is not a file we hold. Each file waits under a key that
+      // resolves to nothing until its bytes are fetched over the protocol and match the hash.
+      const files = await insertUpstreamAttachments(
         inner,
         link.ticketId,
         row.id,
-        message.attachments.map((a) => ({ storageKey: a.sha256, fileName: a.fileName, mimeType: a.mimeType, size: a.size, ownerKey: `upstream:${link.connectionId}` })),
+        message.attachments.map((a) => ({ storageKey: remoteFileKey(a.sha256), fileName: a.fileName, mimeType: a.mimeType, size: a.size, ownerKey: `upstream:${link.connectionId}` })),
       );
+      for (const file of files) {
+        await enqueueOutbox(inner, {
+          kind: "UPSTREAM_REQUEST",
+          type: "attachment.fetch",
+          connectionId: link.connectionId,
+          ticketId: link.ticketId,
+          orderingKey: attachmentOrderingKey(link.connectionId, file.id),
+          payload: { attachmentId: file.id },
+        });
+      }
       return { messageId: row.id };
     },
     auditData: { upstreamMessageId: message.id },

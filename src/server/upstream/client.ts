@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { signedHeaders } from "../protocol/signature.ts";
 import {
+  MAX_ATTACHMENT_BYTES,
   PROTOCOL_PATHS,
   ZCreateUpstreamTicketResponse,
   ZGetUpstreamTicketResponse,
@@ -22,6 +23,8 @@ import {
   type UpstreamTicketStateResponse,
 } from "../protocol/schemas.ts";
 import { parseRetryAfterMs } from "../outbox/backoff.ts";
+import { readBodyWithin } from "../http/read-body.ts";
+import { storableJson } from "../protocol/storable-text.ts";
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -35,6 +38,8 @@ export interface UpstreamClient {
   close(guid: string, request: CloseUpstreamTicketRequest): Promise<UpstreamTicketStateResponse>;
   getTicket(guid: string, after?: string): Promise<GetUpstreamTicketResponse>;
   listChanged(query: { changedAfter?: string; limit?: number }): Promise<ListChangedTicketsResponse>;
+  /** §6.7: a file's bytes, at most MAX_ATTACHMENT_BYTES; the caller checks them against the hash. */
+  getAttachment(guid: string, sha256: string): Promise<Uint8Array>;
 }
 
 /**
@@ -65,7 +70,7 @@ export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs
   // A baseUrl with a path prefix is part of what is sent, so it is part of what is signed.
   const prefix = base.pathname.replace(/\/+$/, "");
 
-  async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, body?: unknown): Promise<{ status: number; value: T }> {
+  async function send(method: "GET" | "POST", path: string, body?: unknown): Promise<{ label: string; response: Response }> {
     const pathWithQuery = prefix + path;
     const raw = body === undefined ? "" : JSON.stringify(body);
     const headers = signedHeaders({ ...credentials, method, pathWithQuery, body: raw });
@@ -83,15 +88,19 @@ export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs
       const reason = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError") ? `timeout after ${timeoutMs / 1000} s` : networkReason(e);
       throw new UpstreamCallError(`${label}: ${reason}`, null, null, true);
     }
-    const text = await response.text().catch(() => "");
-    const json = safeJson(text);
     if (!response.ok) {
+      const json = safeJson(await response.text().catch(() => ""));
       const parsed = ZProtocolErrorBody.safeParse(json);
       const code = parsed.success ? parsed.data.error.code : null;
       const retryAfterMs = response.status === 429 ? parseRetryAfterMs(response.headers.get("retry-after")) : undefined;
       throw new UpstreamCallError(`${label}: HTTP ${response.status}${code ? ` ${code}` : ""}`, response.status, code, isRetryable(response.status, code), retryAfterMs);
     }
-    const parsed = schema.safeParse(json);
+    return { label, response };
+  }
+
+  async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, body?: unknown): Promise<{ status: number; value: T }> {
+    const { label, response } = await send(method, path, body);
+    const parsed = schema.safeParse(safeJson(await response.text().catch(() => "")));
     if (!parsed.success) {
       // The upstream acted (2xx) but said something we cannot read: retrying is safe (§9) and may help.
       throw new UpstreamCallError(`${label}: HTTP ${response.status} with an answer that does not match the protocol`, response.status, null, true);
@@ -109,12 +118,19 @@ export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs
     close: async (guid, request) => (await call("POST", PROTOCOL_PATHS.close(guid), ZUpstreamTicketStateResponse, request)).value,
     getTicket: async (guid, after) => (await call("GET", PROTOCOL_PATHS.ticket(guid, after), ZGetUpstreamTicketResponse)).value,
     listChanged: async (query) => (await call("GET", PROTOCOL_PATHS.changedTickets(query), ZListChangedTicketsResponse)).value,
+    async getAttachment(guid, sha256) {
+      const { label, response } = await send("GET", PROTOCOL_PATHS.attachment(guid, sha256));
+      const bytes = await readBodyWithin(response, MAX_ATTACHMENT_BYTES);
+      if (!bytes) throw new UpstreamCallError(`${label}: file over ${MAX_ATTACHMENT_BYTES} bytes`, response.status, null, false);
+      return bytes;
+    },
   };
 }
 
+/** Answers follow the same text rule as requests (storable-text.ts). */
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return storableJson(text);
   } catch {
     return undefined;
   }

@@ -5,12 +5,14 @@ import { inTransaction } from "../db/transaction.ts";
 import { enqueueOutbox } from "../db/repos/tickets.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import {
+  findAttachmentToFetch,
   findConnectionWithSecret,
   findLinkByTicket,
   findMessagesForUpstream,
   findStaffNames,
   findTicketForUpstream,
   recordConnectionStatus,
+  recordFetchedAttachment,
   updateLink,
   type ConnectionWithSecret,
   type LinkWithConnection,
@@ -21,7 +23,8 @@ import { reconcileUpstreamState, recordGuid } from "./apply.ts";
 import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
-import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
+import { ZAttachmentFetchPayload, ZCreatePayload, ZMessagePayload, remoteFileHash, upstreamOrderingKey } from "./outbox-types.ts";
+import { sha256Hex } from "../protocol/signature.ts";
 import { MAX_BODY_BYTES, MAX_CREATE_MESSAGES, MAX_REQUEST_TEXT_LENGTH, messageTextLength, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 import { syncLink } from "./sync.ts";
@@ -58,6 +61,9 @@ export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: Ou
         break;
       case "ticket.close":
         await deliverStateRequest(ctx, "close");
+        break;
+      case "attachment.fetch":
+        await fetchAttachment(ctx);
         break;
       default:
         return dead(`unknown upstream request type ${row.type}`);
@@ -142,6 +148,18 @@ async function deliverStateRequest(ctx: Context, which: "escalate" | "close") {
   const guid = await requireGuid(ctx);
   const answer = which === "escalate" ? await ctx.client.escalate(guid, {}) : await ctx.client.close(guid, {});
   await updateLink(ctx.db, ctx.link.id, { state: answer.state });
+}
+
+/** R7: an upstream file becomes downloadable only with bytes we fetched and checked against its hash. */
+async function fetchAttachment(ctx: Context) {
+  const { attachmentId } = ZAttachmentFetchPayload.parse(ctx.row.payload);
+  const file = await findAttachmentToFetch(ctx.db, attachmentId);
+  const sha256 = file && file.ticketId === ctx.row.ticketId ? remoteFileHash(file.storageKey) : null;
+  if (!file || !sha256) return; // gone, or already fetched
+  const bytes = await ctx.client.getAttachment(await requireGuid(ctx), sha256);
+  if (sha256Hex(bytes) !== sha256) throw new UpstreamCallError("GET attachment: the bytes do not match the file's sha256", null, null, false);
+  const key = await ctx.deps.files.put(bytes);
+  await recordFetchedAttachment(ctx.db, file.id, file.storageKey, key);
 }
 
 async function requireGuid(ctx: Context): Promise<string> {

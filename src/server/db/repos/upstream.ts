@@ -181,6 +181,15 @@ export type NewUpstreamAttachment = { storageKey: string; fileName: string; mime
 
 /** Attachments the upstream reported on one of its messages (metadata; content is fetched separately). */
 export function insertUpstreamAttachments(db: DbOrTx, ticketId: number, messageId: number, files: NewUpstreamAttachment[]) {
-  if (files.length === 0) return Promise.resolve({ count: 0 });
-  return db.attachment.createMany({ data: files.map((f) => ({ ...f, ticketId, messageId })) });
+  if (files.length === 0) return Promise.resolve([]);
+  return db.attachment.createManyAndReturn({ data: files.map((f) => ({ ...f, ticketId, messageId })), select: { id: true } });
+}
+
+export function findAttachmentToFetch(db: DbOrTx, id: number) {
+  return db.attachment.findUnique({ where: { id }, select: { id: true, ticketId: true, storageKey: true, size: true } });
+}
+
+/** The bytes arrived and matched: the row now points at them (only while it still waited for them). */
+export function recordFetchedAttachment(db: DbOrTx, id: number, pendingKey: string, storageKey: string) {
+  return db.attachment.updateMany({ where: { id, storageKey: pendingKey }, data: { storageKey } });
 }
