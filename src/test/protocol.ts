@@ -1,3 +1,4 @@
+import { freshSigningTime } from "./fresh-signing-time";
 import { signedHeaders } from "@/server/protocol/signature";
 import {
   attachmentEndpoint,
@@ -37,14 +38,10 @@ export function dispatch(env: ProtocolEnv, req: Request): Promise<Response> {
 
 export type Credentials = { partnerId: string; keyId: string; secret: string };
 
-let signedSoFar = 0;
 /**
- * Each request is signed at a second of its own, as a sender's retries are (it re-signs each one),
- * so two identical requests in a test are two requests; pass the same `now` to sign a replay.
+ * A request signed exactly as a downstream would sign it (string bodies are sent verbatim). Two
+ * identical requests are two attempts (freshSigningTime); pass the same `now` to sign a replay.
  */
-const distinctSecond = () => new Date(Date.now() - (signedSoFar++ % 240) * 1000);
-
-/** A request signed exactly as a downstream would sign it (string bodies are sent verbatim). */
 export function signedRequest(
   creds: Credentials,
   method: "GET" | "POST",
@@ -53,7 +50,7 @@ export function signedRequest(
   opts: { now?: Date; headers?: Record<string, string>; rawBody?: string | Uint8Array } = {},
 ): Request {
   const raw = opts.rawBody ?? (body === undefined ? "" : JSON.stringify(body));
-  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now ?? distinctSecond() }), ...opts.headers };
+  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now ?? freshSigningTime(`${creds.secret} ${method} ${pathWithQuery} ${typeof raw === "string" ? raw : Buffer.from(raw).toString("base64")}`) }), ...opts.headers };
   return new Request(`http://upstream.test${pathWithQuery}`, { method, headers, body: method === "GET" ? undefined : typeof raw === "string" ? raw : Buffer.from(raw) });
 }
 

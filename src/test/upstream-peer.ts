@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
 import { signedHeaders, verifyRequest } from "../server/protocol/signature.ts";
+import { freshSigningTime } from "./fresh-signing-time.ts";
 import {
   MAX_BODY_BYTES,
   MAX_TICKET_PAGE_ITEMS,
@@ -73,7 +74,6 @@ export class UpstreamPeer {
   private server: Server | undefined;
   private port = 0;
   private seq = 0;
-  private signedSoFar = 0;
   private changeSeq = 0;
   private failures: { status: number; headers?: Record<string, string> }[] = [];
 
@@ -159,9 +159,8 @@ export class UpstreamPeer {
     if (!this.callbackUrl) throw new Error("peer: no callbackUrl registered");
     const body = JSON.stringify(event);
     const url = new URL(this.callbackUrl);
-    // A real upstream re-signs every delivery; a second of its own per delivery keeps a
-    // redelivery from looking like a replay of the same signature.
-    const now = new Date(Date.now() - (this.signedSoFar++ % 240) * 1000);
+    // A real upstream re-signs every delivery, so a redelivery never repeats a signature.
+    const now = freshSigningTime(`${this.secret} ${url.pathname} ${body}`);
     const headers = signedHeaders({ partnerId: this.partnerId, keyId: this.keyId, secret: this.secret, method: "POST", pathWithQuery: url.pathname + url.search, body, now });
     return (await this.sendCallbackWith(this.callbackUrl, { method: "POST", headers, body })).status;
   }

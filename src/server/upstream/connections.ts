@@ -18,7 +18,7 @@ import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { createSecretBox } from "../crypto/secret-box.ts";
 import { ROTATION_GRACE_MS } from "../protocol/signature.ts";
-import { UpstreamCallError } from "./client.ts";
+import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 
 const ZProtocolText = z.string().trim().min(1, "escalation.errors.required").max(64).regex(/^[A-Za-z0-9._~-]+$/, "escalation.errors.idChars");
 
@@ -115,7 +115,7 @@ export async function testUpstreamConnection(db: Db, deps: UpstreamDeps, id: num
     await clientForConnection(deps, connection).listChanged({ limit: 1 });
     return { ok: true };
   } catch (e) {
-    if (e instanceof UpstreamCallError) return { ok: false, error: e.message };
+    if (e instanceof ProtocolCallError) return { ok: false, error: e.message };
     throw e;
   }
 }

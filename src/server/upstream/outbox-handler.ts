@@ -20,7 +20,8 @@ import {
 import { logger } from "../logger.ts";
 import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
 import { reconcileUpstreamState, recordGuid } from "./apply.ts";
-import { UpstreamCallError, type UpstreamClient } from "./client.ts";
+import type { UpstreamClient } from "./client.ts";
+import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
 import { ZAttachmentFetchPayload, ZCreatePayload, ZMessagePayload, remoteFileHash, upstreamOrderingKey } from "./outbox-types.ts";
@@ -71,7 +72,7 @@ export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: Ou
     return { ok: true };
   } catch (e) {
     if (e instanceof NoGuidYet) return { ok: false, retryable: true, error: "waiting for the upstream to acknowledge the escalation (no GUID yet)" };
-    if (e instanceof UpstreamCallError) return onCallError(ctx, e);
+    if (e instanceof ProtocolCallError) return onCallError(ctx, e);
     throw e;
   }
 }
@@ -80,7 +81,7 @@ async function deliverCreate(ctx: Context) {
   const { db, deps, row, link } = ctx;
   const { messageIds } = ZCreatePayload.parse(row.payload);
   const ticket = await findTicketForUpstream(db, row.ticketId);
-  if (!ticket || ticket.category.type === "NORMAL") throw new UpstreamCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
+  if (!ticket || ticket.category.type === "NORMAL") throw new ProtocolCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
   const history = await buildMessages(ctx, messageIds);
   const request: CreateUpstreamTicketRequest = {
     externalId: String(ticket.id),
@@ -139,7 +140,7 @@ async function deliverMessage(ctx: Context) {
   const { messageId } = ZMessagePayload.parse(ctx.row.payload);
   const guid = await requireGuid(ctx);
   const parts = await buildMessages(ctx, [messageId]);
-  if (parts.length === 0) throw new UpstreamCallError("the message is not a public reply (never forwarded)", null, null, false);
+  if (parts.length === 0) throw new ProtocolCallError("the message is not a public reply (never forwarded)", null, null, false);
   // Each part is idempotent on its externalMessageId, so a retry after a partial success is safe.
   for (const part of parts) await ctx.client.postMessage(guid, part.message);
 }
@@ -157,7 +158,7 @@ async function fetchAttachment(ctx: Context) {
   const sha256 = file && file.ticketId === ctx.row.ticketId ? remoteFileHash(file.storageKey) : null;
   if (!file || !sha256) return; // gone, or already fetched
   const bytes = await ctx.client.getAttachment(await requireGuid(ctx), sha256);
-  if (sha256Hex(bytes) !== sha256) throw new UpstreamCallError("GET attachment: the bytes do not match the file's sha256", null, null, false);
+  if (sha256Hex(bytes) !== sha256) throw new ProtocolCallError("GET attachment: the bytes do not match the file's sha256", null, null, false);
   const key = await ctx.deps.files.put(bytes);
   await recordFetchedAttachment(ctx.db, file.id, file.storageKey, key);
 }
@@ -165,7 +166,7 @@ async function fetchAttachment(ctx: Context) {
 async function requireGuid(ctx: Context): Promise<string> {
   if (ctx.link.guid) return ctx.link.guid;
   if (await hasPendingOutbox(ctx.db, ctx.row.ticketId, "ticket.create")) throw new NoGuidYet();
-  throw new UpstreamCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
+  throw new ProtocolCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
 }
 
 async function buildMessages(ctx: Context, ids: number[]): Promise<{ messageId: number; message: NewUpstreamMessage }[]> {
@@ -182,7 +183,7 @@ async function buildMessages(ctx: Context, ids: number[]): Promise<{ messageId: 
 }
 
 /** §8: what each failure means for this entry, the ticket and the connection. */
-async function onCallError(ctx: Context, e: UpstreamCallError): Promise<DeliveryOutcome> {
+async function onCallError(ctx: Context, e: ProtocolCallError): Promise<DeliveryOutcome> {
   const { db, connection } = ctx;
   if (e.status === 410 || e.code === "partner_disabled") {
     // 410: the partnership is gone — pause the connection so nothing else is sent into the void.
