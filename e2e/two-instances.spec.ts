@@ -154,11 +154,11 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
     const res = await fetch(`${vendorInstance.url}${path}`, { headers: signedHeaders({ ...creds, method: "GET", pathWithQuery: path, body: "" }) });
     return (await res.json()) as { tickets?: { guid: string; externalId: string }[]; messages?: { id: string; externalMessageId?: string; body: string }[] };
   };
-  // Failed attempts back off (30 s doubling, jitter): the next try may be a minute or two away.
+  // Failed attempts back off from RELAYDESK_RETRY_BASE_MS (1 s in e2e/instance.ts, doubling, jitter).
   const feed = await expect
     .poll(async () => (await get("/api/upstream/v1/tickets?limit=500")).tickets?.filter((t) => t.externalId === "3").length, {
-      timeout: 240_000,
-      intervals: [2_000, 5_000],
+      timeout: 90_000,
+      intervals: [1_000, 2_000],
     })
     .toBe(1)
     .then(() => get("/api/upstream/v1/tickets?limit=500"));
