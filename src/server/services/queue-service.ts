@@ -88,7 +88,7 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
  */
 export const decodeCursor = (s: string) => decodeKeysetCursor(s, "console.errors.badCursor");
 
-export type QueueItem = ReturnType<typeof presentQueueRow>;
+type QueueItem = ReturnType<typeof presentQueueRow>;
 
 function presentQueueRow(r: QueueRow, timeZone: string) {
   const snapshot = {

@@ -123,4 +123,4 @@ export async function getTicketDetail(db: Db, ticketId: number, view: View) {
     })),
   };
 }
-export type TicketDetail = Awaited<ReturnType<typeof getTicketDetail>>;
+type TicketDetail = Awaited<ReturnType<typeof getTicketDetail>>;

@@ -4,12 +4,11 @@
 import { z } from "zod";
 
 export const UPSTREAM_OUTBOX_TYPES = ["ticket.create", "message.create", "ticket.escalate", "ticket.close", "attachment.fetch"] as const;
-export type UpstreamOutboxType = (typeof UPSTREAM_OUTBOX_TYPES)[number];
+type UpstreamOutboxType = (typeof UPSTREAM_OUTBOX_TYPES)[number];
 
 /** The public history at the moment of escalation (转移到云技术客服), oldest first. */
 export const ZCreatePayload = z.object({ messageIds: z.array(z.number().int().positive()) });
 export const ZMessagePayload = z.object({ messageId: z.number().int().positive() });
-export const ZEmptyPayload = z.object({});
 /** An upstream file whose bytes we still have to fetch (GET attachment) and verify. */
 export const ZAttachmentFetchPayload = z.object({ attachmentId: z.number().int().positive() });
 

@@ -90,11 +90,6 @@ export async function insertPartnerHistory(db: DbOrTx, messages: NewMessage[], f
 
 const ATTACHMENT_META = { id: true, storageKey: true, fileName: true, mimeType: true, size: true } as const;
 
-export function findAttachmentsMeta(db: DbOrTx, ids: number[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.attachment.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: ATTACHMENT_META });
-}
-
 /**
  * The conversation as a partner may see it: public entries written by people (never system
  * messages, never staff-only notes — R7 and protocol §13), after `afterId`, oldest first.

@@ -112,16 +112,6 @@ export function findLinkByGuid(db: DbOrTx, connectionId: number, guid: string) {
   return db.upstreamLink.findUnique({ where: { connectionId_guid: { connectionId, guid } }, select: linkSelect });
 }
 
-/** Acknowledged links of one upstream whose ticket is not finished: the periodic sync's fallback. */
-export function listOpenLinks(db: DbOrTx, connectionId: number, take: number) {
-  return db.upstreamLink.findMany({
-    where: { connectionId, guid: { not: null }, ticket: { status: { not: "COMPLETED" } } },
-    orderBy: [{ lastSyncedAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
-    take,
-    select: linkSelect,
-  });
-}
-
 export function findTicketEscalation(db: DbOrTx, ticketId: number) {
   return db.ticket.findUnique({ where: { id: ticketId }, select: { escalation: true, status: true } });
 }
