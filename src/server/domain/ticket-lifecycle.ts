@@ -34,6 +34,12 @@ export type TicketSnapshot = {
 /** The part of a ticket the table moves. */
 export type TicketState = Pick<TicketSnapshot, "status" | "escalation" | "partnerState">;
 
+/** Where every ticket starts, by the door it came through; reachability.ts explores from these. */
+export const INITIAL_STATE = {
+  member: { status: "PENDING", escalation: "NONE", partnerState: null },
+  partner: { status: "PENDING", escalation: "NONE", partnerState: "OPEN" },
+} as const satisfies Record<"member" | "partner", TicketState>;
+
 export const TICKET_ACTIONS = [
   "member.reply",
   "member.close",

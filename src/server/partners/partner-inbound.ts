@@ -12,6 +12,7 @@ import {
   type PartnerTicketRef,
 } from "../db/repos/partner-tickets.ts";
 import { canReceiveNewTickets } from "../domain/category-rules.ts";
+import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { isUniqueViolation } from "../errors.ts";
 import type {
   CloseUpstreamTicketRequest,
@@ -142,6 +143,8 @@ export async function createTicketFromPartner(
   try {
     const ticket = await inTransaction(db, async (tx) => {
       const created = await insertPartnerTicket(tx, {
+        status: INITIAL_STATE.partner.status,
+        partnerState: INITIAL_STATE.partner.partnerState,
         title: input.title,
         categoryId: category.id,
         partnerId: partner.id,
@@ -166,7 +169,7 @@ export async function createTicketFromPartner(
         actorKind: "PARTNER",
         actorId: partner.partnerId,
         actorName: partner.name,
-        toStatus: "PENDING",
+        toStatus: INITIAL_STATE.partner.status,
         data: { externalId: input.externalId, type: input.type },
       });
       return created;

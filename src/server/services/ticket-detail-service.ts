@@ -9,6 +9,7 @@ import { snapshotOf } from "./ticket-command.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import { translate, type Locale } from "@/i18n/messages";
 import { formatDateTime } from "@/lib/datetime";
+import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
 
 type View = { locale: Locale; timeZone: string };
 
@@ -18,7 +19,7 @@ function ticketNumber(t: TicketDetailRow) {
   return {
     text: guid ? `${t.id} [GUID: ${guid}]` : String(t.id),
     guid,
-    transferring: t.escalation === "ESCALATED" && t.upstream !== null && t.upstream.guid === null,
+    transferring: isAwaitingUpstreamAck({ escalation: t.escalation, link: t.upstream }),
   };
 }
 

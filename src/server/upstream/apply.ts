@@ -2,7 +2,8 @@
 // answers, always through runTicketCommand and the lifecycle table. Every function here runs in
 // the caller's transaction and is idempotent: messages are keyed `up:<id>`, events by their id in
 // the inbox (a callback's eventId equals the event id a sync lists).
-import type { Tx } from "../db/client.ts";
+import type { DbOrTx, Tx } from "../db/client.ts";
+import { nextLinkState } from "../domain/upstream-link.ts";
 import { enqueueOutbox, findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
 import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
@@ -125,7 +126,7 @@ async function applyReturn(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Dat
     effects: async (inner, ticket, next, now) => {
       if (next.escalation === ticket.escalation) return; // late or repeated: no second 已回转 line
       await writeSystemMessage(inner, ticket.id, "upstreamReturned", {}, at(now));
-      await updateLink(inner, link.id, { state: "RETURNED" });
+      await reportLinkState(inner, link, "RETURNED");
     },
     auditData,
   });
@@ -140,7 +141,7 @@ async function applyUpstreamClose(tx: Tx, link: LinkRef, actor: ActorRef, at: (n
     effects: async (inner, ticket, next, now) => {
       if (next.escalation === ticket.escalation) return;
       await writeSystemMessage(inner, ticket.id, "upstreamClosed", {}, at(now));
-      if (link.state !== "FINISHED") await updateLink(inner, link.id, { state: "CLOSED" });
+      await reportLinkState(inner, link, "CLOSED");
     },
     auditData,
   });
@@ -156,7 +157,15 @@ export async function reconcileUpstreamState(tx: Tx, link: LinkRef, state: Upstr
   const auditData = { reconciledFrom: state };
   if (state === "CLOSED") await applyUpstreamClose(tx, link, actor, (now) => now, auditData);
   if (state === "RETURNED") await applyReturn(tx, link, actor, (now) => now, auditData);
-  if (link.state !== state) await updateLink(tx, link.id, { state });
+  await reportLinkState(tx, link, state);
+}
+
+/** Every change of UpstreamLink.state goes through its table (domain/upstream-link.ts). */
+export async function reportLinkState(tx: DbOrTx, link: LinkRef, reported: UpstreamTicketState, also: { cursor?: string; lastSyncedAt?: Date } = {}): Promise<void> {
+  const state = nextLinkState(link.state, reported);
+  if (state === link.state && also.cursor === undefined && also.lastSyncedAt === undefined) return;
+  await updateLink(tx, link.id, { ...also, state });
+  link.state = state;
 }
 
 /**
@@ -173,7 +182,7 @@ export async function recordGuid(tx: Tx, link: LinkRef, guid: string, state: Ups
       action: "upstream.ack",
       actor: { kind: "UPSTREAM_AGENT" },
       effects: async (inner) => {
-        await updateLink(inner, link.id, { guid, state });
+        await updateLink(inner, link.id, { guid, state: nextLinkState(link.state, state) });
       },
       auditData: { guid },
     });

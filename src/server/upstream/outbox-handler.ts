@@ -19,7 +19,7 @@ import {
 } from "../db/repos/upstream.ts";
 import { logger } from "../logger.ts";
 import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
-import { reconcileUpstreamState, recordGuid } from "./apply.ts";
+import { reconcileUpstreamState, recordGuid, reportLinkState } from "./apply.ts";
 import type { UpstreamClient } from "./client.ts";
 import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
@@ -148,7 +148,7 @@ async function deliverMessage(ctx: Context) {
 async function deliverStateRequest(ctx: Context, which: "escalate" | "close") {
   const guid = await requireGuid(ctx);
   const answer = which === "escalate" ? await ctx.client.escalate(guid, {}) : await ctx.client.close(guid, {});
-  await updateLink(ctx.db, ctx.link.id, { state: answer.state });
+  await reportLinkState(ctx.db, { ...ctx.link }, answer.state);
 }
 
 /** R7: an upstream file becomes downloadable only with bytes we fetched and checked against its hash. */

@@ -18,7 +18,7 @@ import { logger, safeError } from "../logger.ts";
 import { runTicketCommandInTx } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import type { StaffViewer } from "../viewer.ts";
-import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, type LinkRef } from "./apply.ts";
+import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, reportLinkState, type LinkRef } from "./apply.ts";
 import type { UpstreamClient } from "./client.ts";
 import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";
@@ -56,7 +56,7 @@ export async function applyPulledPages(tx: Tx, link: LinkRef, pages: GetUpstream
   const last = pages.at(-1);
   if (last) {
     await reconcileUpstreamState(tx, link, last.state);
-    await updateLink(tx, link.id, { cursor: last.cursor, lastSyncedAt: now, state: last.state });
+    await reportLinkState(tx, link, last.state, { cursor: last.cursor, lastSyncedAt: now });
   }
   return { newMessages, newEvents, state: last?.state ?? null };
 }

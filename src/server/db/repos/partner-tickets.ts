@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/client.ts";
-import type { TicketType } from "../generated/enums.ts";
+import type { TicketStatus, TicketType, UpstreamTicketState } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
 import type { NewMessage } from "./tickets.ts";
 
@@ -41,6 +41,8 @@ export function findCategoriesOfType(db: DbOrTx, type: TicketType) {
 }
 
 export type NewPartnerTicket = {
+  status: TicketStatus;
+  partnerState: UpstreamTicketState;
   title: string;
   categoryId: number;
   partnerId: number;
@@ -57,7 +59,7 @@ export type NewPartnerTicket = {
 
 export function insertPartnerTicket(db: DbOrTx, data: NewPartnerTicket) {
   return db.ticket.create({
-    data: { ...data, status: "PENDING", partnerState: "OPEN", updatedAt: data.createdAt },
+    data: { ...data, updatedAt: data.createdAt },
     select: TICKET_REF,
   });
 }
