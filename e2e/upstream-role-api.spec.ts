@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { signedHeaders, verifyRequest } from "../src/server/protocol/signature";
+import { freshSigningTime } from "../src/test/fresh-signing-time";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
 
@@ -41,11 +42,12 @@ test.afterAll(async () => {
   await new Promise((r) => listener.close(r));
 });
 
-async function call(method: "GET" | "POST", pathWithQuery: string, body?: unknown) {
+/** A sender re-signs every attempt (freshSigningTime); pass `now` to send a replay of an earlier one. */
+async function call(method: "GET" | "POST", pathWithQuery: string, body?: unknown, now?: Date) {
   const raw = body === undefined ? "" : JSON.stringify(body);
   const res = await fetch(`${vendor.url}${pathWithQuery}`, {
     method,
-    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw }),
+    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: now ?? freshSigningTime(`${method} ${pathWithQuery} ${raw}`) }),
     body: method === "POST" ? raw : undefined,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
@@ -91,11 +93,15 @@ test("the super admin adds a partner in the console; the secret is shown once an
 });
 
 test("the partner's whole life cycle over HTTP: create, replay, message, 转移工单, re-escalate, 关闭工单 (R4), finish (R5)", async () => {
-  const created = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
+  const signedAt = new Date();
+  const created = await call("POST", "/api/upstream/v1/tickets", createBody("598"), signedAt);
   expect(created.status).toBe(201);
   const guid = created.body.guid as string;
-  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
-  expect(replay).toEqual({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
+  const retry = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
+  expect(retry).toEqual({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
+  // The very same signed request again: a replay, refused outright (protocol §3).
+  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"), signedAt);
+  expect(replay).toMatchObject({ status: 401, body: { error: { code: "invalid_signature" } } });
 
   const msg = { externalMessageId: "598-2", author: { role: "staff", name: "超级管理员" }, body: "客户补充：安全组已放行 22 端口。" };
   const first = await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg);
