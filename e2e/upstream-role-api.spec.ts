@@ -45,12 +45,13 @@ test.afterAll(async () => {
 /** A sender re-signs every attempt (freshSigningTime); pass `now` to send a replay of an earlier one. */
 async function call(method: "GET" | "POST", pathWithQuery: string, body?: unknown, now?: Date) {
   const raw = body === undefined ? "" : JSON.stringify(body);
+  let signedAt: Date;
   const res = await fetch(`${vendor.url}${pathWithQuery}`, {
     method,
-    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: now ?? freshSigningTime(`${method} ${pathWithQuery} ${raw}`) }),
+    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: (signedAt = now ?? freshSigningTime(`${method} ${pathWithQuery} ${raw}`)) }),
     body: method === "POST" ? raw : undefined,
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } }, signedAt: signedAt! };
 }
 
 const createBody = (externalId: string) => ({
@@ -93,20 +94,19 @@ test("the super admin adds a partner in the console; the secret is shown once an
 });
 
 test("the partner's whole life cycle over HTTP: create, replay, message, 转移工单, re-escalate, 关闭工单 (R4), finish (R5)", async () => {
-  const signedAt = new Date();
-  const created = await call("POST", "/api/upstream/v1/tickets", createBody("598"), signedAt);
+  const created = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
   expect(created.status).toBe(201);
   const guid = created.body.guid as string;
   const retry = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
-  expect(retry).toEqual({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
+  expect(retry).toMatchObject({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
   // The very same signed request again: a replay, refused outright (protocol §3).
-  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"), signedAt);
+  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"), created.signedAt);
   expect(replay).toMatchObject({ status: 401, body: { error: { code: "invalid_signature" } } });
 
   const msg = { externalMessageId: "598-2", author: { role: "staff", name: "超级管理员" }, body: "客户补充：安全组已放行 22 端口。" };
   const first = await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg);
   expect(first.status).toBe(201);
-  expect(await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg)).toEqual({ status: 200, body: first.body });
+  expect(await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg)).toMatchObject({ status: 200, body: first.body });
 
   // The vendor's demo data holds tickets 1–4, so the partner's ticket is number 5.
   const ticketId = 5;
