@@ -6,10 +6,12 @@ import { consoleRouter } from "./routers/console.ts";
 import { cannedRepliesRouter } from "./routers/canned-replies.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { upstreamsRouter } from "./routers/upstreams.ts";
+import { sharingRouter } from "./routers/sharing.ts";
 import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
+import { liveRouter, presenceRouter } from "./routers/live.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -21,11 +23,14 @@ export const appRouter = router({
   cannedReplies: cannedRepliesRouter, // 预设回复
   escalation: escalationRouter, // 转移到云技术客服, 同步工单
   upstreams: upstreamsRouter, // 上级资源 connections
+  sharing: sharingRouter, // 共享策略: what each upstream may learn (white-label escalation)
   deliveries: deliveriesRouter, // outbox / sync status, dead letters
   partners: partnersRouter, // 下级合作商 (we are their upstream)
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
+  live: liveRouter, // the live stream (SSE): what changed, for the viewer's screens to re-read
+  presence: presenceRouter, // who else is on a ticket page
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,6 +24,10 @@ import { storableJson } from "../protocol/storable-text.ts";
 
 export type UpstreamCredentials = { baseUrl: string; partnerId: string; keyId: string; secret: string };
 
+/** Every POST as it left: the exact body bytes and the status answered (null: no answer). */
+export type SentRequest = { method: "POST"; pathWithQuery: string; body: string; status: number | null };
+export type SentObserver = (sent: SentRequest) => void;
+
 export interface UpstreamClient {
   /** 201 for a new ticket, 200 when the upstream already had this externalId. */
   createTicket(request: CreateUpstreamTicketRequest): Promise<{ created: boolean; ticket: UpstreamTicketStateResponse }>;
@@ -36,16 +40,24 @@ export interface UpstreamClient {
   getAttachment(guid: string, sha256: string): Promise<Uint8Array>;
 }
 
-export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = PROTOCOL_TIMEOUT_MS): UpstreamClient {
+export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = PROTOCOL_TIMEOUT_MS, onSent?: SentObserver): UpstreamClient {
   const base = new URL(credentials.baseUrl);
   // A baseUrl with a path prefix is part of what is sent, so it is part of what is signed.
   const prefix = base.pathname.replace(/\/+$/, "");
 
   async function send(method: "GET" | "POST", path: string, body?: unknown): Promise<{ label: string; response: Response }> {
     const label = `${method} ${path.split("?")[0]}`;
-    const url = new URL(prefix + path, base.origin);
+    const pathWithQuery = prefix + path;
+    const url = new URL(pathWithQuery, base.origin);
     const raw = body === undefined ? "" : JSON.stringify(body);
-    const response = await sendSigned({ direction: "request", url, method, body: raw, credentials, label, timeoutMs });
+    let response: Response;
+    try {
+      response = await sendSigned({ direction: "request", url, method, body: raw, credentials, label, timeoutMs });
+    } catch (e) {
+      if (method === "POST" && e instanceof ProtocolCallError) onSent?.({ method, pathWithQuery, body: raw, status: e.status });
+      throw e;
+    }
+    if (method === "POST") onSent?.({ method, pathWithQuery, body: raw, status: response.status });
     return { label, response };
   }
 
