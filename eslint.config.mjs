@@ -49,6 +49,58 @@ const config = [
       ],
     },
   },
+  {
+    // The layers of STYLE.md, by path (relative imports included): route/page → router → service →
+    // domain → repository, with the protocol frame below both protocol roles.
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/**/*.test.ts", "src/test/**"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: ["./src/app/(portal)", "./src/app/admin", "./src/components"],
+              from: ["./src/server/services", "./src/server/db", "./src/server/upstream", "./src/server/partners", "./src/server/protocol", "./src/server/notifications", "./src/server/outbox"],
+              message: "Pages and components talk to the server through tRPC (or the server caller), never to services or repositories.",
+            },
+            {
+              target: "./src/server/domain",
+              from: ["./src/server/db", "./src/server/services", "./src/server/upstream", "./src/server/partners", "./src/server/protocol", "./src/server/notifications", "./src/server/outbox", "./src/server/storage", "./src/server/http", "./src/server/api"],
+              message: "The domain is pure rules and data: it imports nothing with I/O.",
+            },
+            { target: "./src/server/api", from: "./src/server/db/repos", message: "Routers call services; they never query repositories." },
+            {
+              target: "./src/server/protocol",
+              from: ["./src/server/upstream", "./src/server/partners", "./src/server/services", "./src/server/api"],
+              message: "The protocol sits below both roles: upstream/ and partners/ import it, never the other way round.",
+            },
+            { target: "./src/server/services", from: ["./src/server/api", "./src/app"], message: "Services never reach back up into routers or routes." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/server/domain/**/*.ts"],
+    ignores: ["src/server/domain/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            // node:crypto is computation (hashes for pseudonyms), not I/O: allowed.
+            {
+              group: ["node:fs", "node:fs/*", "node:net", "node:http", "node:https", "node:child_process", "node:dns", "node:tls", "node:dgram", "fs", "net", "http", "https", "child_process"],
+              message: "The domain is pure rules and data: no I/O.",
+            },
+            { group: ["next", "next/*", "@trpc/*"], message: "Services and domain code stay free of Next and tRPC." },
+            { group: ["**/db/generated/client*", "@prisma/*"], message: "Use the repositories in src/server/db." },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

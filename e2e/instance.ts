@@ -63,6 +63,8 @@ export async function startInstance(port: number, opts: { fresh: boolean; dataDi
       RELAYDESK_SKIP_BUILD: "1",
       DATABASE_URL: "",
       LOG_LEVEL: "warn",
+      // A restarted peer is retried within seconds, not after the real 30 s backoff.
+      RELAYDESK_RETRY_BASE_MS: "1000",
       ...opts.env,
     },
   });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import pg from "pg";
-import { signedHeaders } from "../src/server/upstream/signature";
+import { signedHeaders } from "../src/server/protocol/signature";
 import { UpstreamPeer } from "../src/test/upstream-peer";
 import { loginAsMember } from "./helpers";
 import { startInstance, type Instance } from "./instance";

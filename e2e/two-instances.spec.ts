@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signedHeaders } from "../src/server/upstream/signature";
+import { signedHeaders } from "../src/server/protocol/signature";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
 import { fileTicketAsMember } from "./helpers";
@@ -19,6 +19,9 @@ let vendorInstance: Instance;
 let vendor: StaffClient;
 let reseller: StaffClient;
 let creds: { partnerId: string; keyId: string; secret: string };
+/** The vendor's partner row and the reseller's connection, for the rotation test. */
+let partnerRowId = 0;
+let connectionRowId = 0;
 
 // The reseller: a fresh 业务资源问题 ticket (BUSINESS_TECH, submits to the API, PENDING) filed by
 // the member in beforeAll (other specs work the demo's ticket 1), and the demo's ticket 3 "备案需要什么？" (备案类问题, ICP_FILING, accepted). The vendor's demo
@@ -57,6 +60,7 @@ test("chain the instances through their own admin APIs: partner on the vendor, u
     allowedTypes: ["BUSINESS_TECH", "ICP_FILING", "TRADEMARK", "OTHER"],
   });
   creds = { partnerId: partner.partnerId, keyId: partner.keyId, secret };
+  partnerRowId = partner.id;
   const connection = await trpc<{ id?: number; connection?: { id: number } }>(reseller, "upstreams.create", {
     name: "上级云",
     baseUrl: vendorInstance.url,
@@ -69,6 +73,7 @@ test("chain the instances through their own admin APIs: partner on the vendor, u
   const connectionId = connection.id ?? connection.connection?.id;
   expect(connectionId).toEqual(expect.any(Number));
   expect(connectionId).toBeGreaterThan(0);
+  connectionRowId = connectionId!;
   // The receiver names the connection (protocol §7): partner ids may collide across upstreams.
   await trpc(vendor, "partners.update", { id: partner.id, callbackUrl: `${RESELLER}/api/upstream/v1/callbacks/${connectionId}` });
 });
@@ -166,11 +171,11 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
     const res = await fetch(`${vendorInstance.url}${path}`, { headers: signedHeaders({ ...creds, method: "GET", pathWithQuery: path, body: "" }) });
     return (await res.json()) as { tickets?: { guid: string; externalId: string }[]; messages?: { id: string; externalMessageId?: string; body: string }[] };
   };
-  // Failed attempts back off (30 s doubling, jitter): the next try may be a minute or two away.
+  // Failed attempts back off from RELAYDESK_RETRY_BASE_MS (1 s in e2e/instance.ts, doubling, jitter).
   const feed = await expect
     .poll(async () => (await get("/api/upstream/v1/tickets?limit=500")).tickets?.filter((t) => t.externalId === "3").length, {
-      timeout: 240_000,
-      intervals: [2_000, 5_000],
+      timeout: 90_000,
+      intervals: [1_000, 2_000],
     })
     .toBe(1)
     .then(() => get("/api/upstream/v1/tickets?limit=500"));
@@ -183,4 +188,52 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
   const keys = view.messages!.map((m) => m.externalMessageId ?? m.id);
   expect(new Set(keys).size).toBe(keys.length);
   expect(view.messages!.some((m) => m.externalMessageId !== undefined)).toBe(true);
+});
+
+test("secret rotation: the vendor rotates the partner's secret, the reseller pastes it, and a reply callback still arrives", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const title = "轮换密钥后的回复";
+  const ticketId = await fileTicketAsMember(browser, { title, body: "备案审核到哪一步了？", categoryName: "备案类问题" });
+  await trpc(reseller, "console.accept", { ticketId });
+  await trpc(reseller, "escalation.escalate", { ticketId });
+  let vendorTicketId = 0;
+  await expect
+    .poll(async () => {
+      const queue = await trpc<{ items: { id: number; title: string }[] }>(vendor, "console.queue", { limit: 100 }, "query");
+      vendorTicketId = queue.items.find((i) => i.title === title)?.id ?? 0;
+      return vendorTicketId;
+    }, EVENTUALLY)
+    .toBeGreaterThan(0);
+
+  // 更换密钥 on the vendor (7-day grace), pasted into 上级资源 on the reseller.
+  const { secret: fresh } = await trpc<{ secret: string }>(vendor, "partners.rotateSecret", { id: partnerRowId });
+  await trpc(reseller, "upstreams.update", {
+    id: connectionRowId,
+    name: "上级云",
+    baseUrl: vendorInstance.url,
+    partnerId: creds.partnerId,
+    keyId: creds.keyId,
+    secret: fresh,
+    enabled: true,
+    isDefault: true,
+  });
+  await reseller.page.goto("/admin/upstreams");
+  await expect(reseller.page.getByTestId("upstream-rotation")).toContainText("旧密钥签名的回调仍接受至");
+
+  // The vendor still signs its callbacks with the previous secret: the reply arrives, first time.
+  await trpc(vendor, "console.accept", { ticketId: vendorTicketId });
+  const reply = "备案已进入管局审核，请耐心等待。";
+  await trpc(vendor, "console.reply", { ticketId: vendorTicketId, body: reply, attachmentIds: [] });
+  await eventuallyShows(reseller.page, `/admin/tickets/${ticketId}`, reply);
+  await expect
+    .poll(async () => {
+      const log = await trpc<{ type: string; status: string; attempts: number; ticketId: number | null }[]>(vendor, "partners.deliveries", { partnerId: partnerRowId }, "query");
+      return log.filter((d) => d.ticketId === vendorTicketId && d.type === "message.created").map((d) => [d.status, d.attempts]);
+    }, EVENTUALLY)
+    .toEqual([["DELIVERED", 1]]);
+
+  // And the reseller signs with the new secret: its reply reaches the vendor.
+  const answer = "收到，谢谢。";
+  await trpc(reseller, "console.reply", { ticketId, body: answer, attachmentIds: [] });
+  await eventuallyShows(vendor.page, `/admin/tickets/${vendorTicketId}`, answer);
 });

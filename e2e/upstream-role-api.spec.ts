@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { signedHeaders, verifyRequest } from "../src/server/upstream/signature";
+import { signedHeaders, verifyRequest } from "../src/server/protocol/signature";
+import { freshSigningTime } from "../src/test/fresh-signing-time";
 import { startInstance, type Instance } from "./instance";
 import { staffClient, trpc, type StaffClient } from "./staff-api";
 
@@ -41,14 +42,16 @@ test.afterAll(async () => {
   await new Promise((r) => listener.close(r));
 });
 
-async function call(method: "GET" | "POST", pathWithQuery: string, body?: unknown) {
+/** A sender re-signs every attempt (freshSigningTime); pass `now` to send a replay of an earlier one. */
+async function call(method: "GET" | "POST", pathWithQuery: string, body?: unknown, now?: Date) {
   const raw = body === undefined ? "" : JSON.stringify(body);
+  let signedAt: Date;
   const res = await fetch(`${vendor.url}${pathWithQuery}`, {
     method,
-    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw }),
+    headers: signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: (signedAt = now ?? freshSigningTime(`${method} ${pathWithQuery} ${raw}`)) }),
     body: method === "POST" ? raw : undefined,
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } }, signedAt: signedAt! };
 }
 
 const createBody = (externalId: string) => ({
@@ -94,13 +97,16 @@ test("the partner's whole life cycle over HTTP: create, replay, message, 转移�
   const created = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
   expect(created.status).toBe(201);
   const guid = created.body.guid as string;
-  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
-  expect(replay).toEqual({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
+  const retry = await call("POST", "/api/upstream/v1/tickets", createBody("598"));
+  expect(retry).toMatchObject({ status: 200, body: { guid, externalId: "598", state: "OPEN" } });
+  // The very same signed request again: a replay, refused outright (protocol §3).
+  const replay = await call("POST", "/api/upstream/v1/tickets", createBody("598"), created.signedAt);
+  expect(replay).toMatchObject({ status: 401, body: { error: { code: "invalid_signature" } } });
 
   const msg = { externalMessageId: "598-2", author: { role: "staff", name: "超级管理员" }, body: "客户补充：安全组已放行 22 端口。" };
   const first = await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg);
   expect(first.status).toBe(201);
-  expect(await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg)).toEqual({ status: 200, body: first.body });
+  expect(await call("POST", `/api/upstream/v1/tickets/${guid}/messages`, msg)).toMatchObject({ status: 200, body: first.body });
 
   // The vendor's demo data holds tickets 1–4, so the partner's ticket is number 5.
   const ticketId = 5;

@@ -17,7 +17,7 @@ const holder = globalThis as unknown as { __relaydeskWorker?: Worker };
 export function startBackgroundWork(db: Db, config: AppConfig): void {
   if (holder.__relaydeskWorker) return;
   const notifications = notificationDepsFromConfig(config);
-  holder.__relaydeskWorker = startWorker(db, { ...upstreamDepsFromConfig(config), notifications });
+  holder.__relaydeskWorker = startWorker(db, { ...upstreamDepsFromConfig(config), notifications }, config.retryBaseMs ? { retryBaseMs: config.retryBaseMs } : {});
   logger.info("background work started (notifications, outbox delivery, upstream sync)");
   if (config.mail.inbound) {
     // One process listens; a second one on the same port logs why it does not.

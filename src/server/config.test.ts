@@ -23,6 +23,13 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgresql://x@localhost/db" })).toThrow(/^relaydesk: setting AUTH_SECRET is required/);
   });
 
+  it("the outbox retry base is a setting: unset keeps the 30 s default, a value is taken, nonsense is refused", () => {
+    const dir = tmp();
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir }).retryBaseMs).toBeUndefined();
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir, RELAYDESK_RETRY_BASE_MS: "1000" }).retryBaseMs).toBe(1000);
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, RELAYDESK_RETRY_BASE_MS: "5" })).toThrow(/^relaydesk: setting RELAYDESK_RETRY_BASE_MS /);
+  });
+
   it("a wrong value names the setting", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^relaydesk: setting PORT /);
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^relaydesk: setting DATABASE_URL must start with postgresql:\/\//);

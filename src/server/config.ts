@@ -21,6 +21,8 @@ const ZEnv = z.object({
   PUBLIC_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   RELAYDESK_DEMO_DATA: z.enum(["auto", "yes", "no"]).default("auto"),
   RELAYDESK_WORKER: z.enum(["inprocess", "off"]).optional(),
+  /** The outbox's first retry wait in ms (doubling after); lowered by tests, 30 s otherwise. */
+  RELAYDESK_RETRY_BASE_MS: z.coerce.number().int().min(100, "must be at least 100").max(600_000, "must be at most 600000").optional().or(z.literal("").transform(() => undefined)),
   /** Reverse proxies in front (their X-Forwarded-For is believed); read by scripts/serve.mjs. */
   TRUST_PROXY: z.string().regex(/^\d{1,2}$/, "must be the number of proxies in front (0, 1, 2 …)").optional().or(z.literal("")),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -52,6 +54,8 @@ export type AppConfig = {
   demoData: boolean;
   /** Run outbox delivery and sync inside the web process (always so on PGlite). */
   inProcessWorker: boolean;
+  /** RELAYDESK_RETRY_BASE_MS when set; the outbox's own default otherwise. */
+  retryBaseMs: number | undefined;
   mail: MailConfig;
 };
 
@@ -101,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     demoData: e.RELAYDESK_DEMO_DATA === "auto" ? embedded : e.RELAYDESK_DEMO_DATA === "yes",
     inProcessWorker: embedded ? true : (e.RELAYDESK_WORKER ?? "inprocess") === "inprocess",
+    retryBaseMs: e.RELAYDESK_RETRY_BASE_MS,
     mail: mailConfig(e),
   };
 }

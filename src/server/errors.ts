@@ -53,7 +53,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = "ticket") => new AppError("NOT_FOUND", `errors.notFound.${what}`);
-export const forbidden = () => new AppError("FORBIDDEN", "errors.forbidden");
 export const conflict = () => new AppError("CONFLICT", "errors.conflict");
 export const validation = (messageKey: string, params?: MessageParams) =>
   new AppError("VALIDATION", messageKey, { params });

@@ -23,7 +23,7 @@ export const logger = pino({
   },
 });
 
-export type Logger = typeof logger;
+type Logger = typeof logger;
 
 /**
  * What of an unexpected error may be logged. Prisma's messages quote the query's arguments

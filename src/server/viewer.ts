@@ -9,5 +9,3 @@ export type Viewer =
 
 export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
 export type MemberViewer = Extract<Viewer, { kind: "member" }>;
-
-export const anonymous: Viewer = { kind: "anonymous" };

@@ -7,7 +7,7 @@ import type { TestDatabase } from "./db";
 import { createSecretBox } from "@/server/crypto/secret-box";
 import { LocalDiskBlobStore } from "@/server/storage/local-disk-store";
 import { RateLimiter } from "@/server/rate-limit";
-import type { ProtocolEnv } from "@/server/partners/protocol-http";
+import type { ProtocolEnv } from "@/server/partners/partner-door";
 
 /**
  * The instance secret of the test process. Set before anything reads the config (it is read

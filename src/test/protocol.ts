@@ -1,4 +1,5 @@
-import { signedHeaders } from "@/server/upstream/signature";
+import { freshSigningTime } from "./fresh-signing-time";
+import { signedHeaders } from "@/server/protocol/signature";
 import {
   attachmentEndpoint,
   closeEndpoint,
@@ -8,7 +9,7 @@ import {
   listChangedEndpoint,
   postMessageEndpoint,
 } from "@/server/partners/protocol-endpoints";
-import type { ProtocolEnv, ProtocolHandler } from "@/server/partners/protocol-http";
+import type { ProtocolEnv, ProtocolHandler } from "@/server/partners/partner-door";
 
 /**
  * Routes a Request the way Next's file-system router does for src/app/api/upstream/v1/tickets/…,
@@ -37,7 +38,10 @@ export function dispatch(env: ProtocolEnv, req: Request): Promise<Response> {
 
 export type Credentials = { partnerId: string; keyId: string; secret: string };
 
-/** A request signed exactly as a downstream would sign it (string bodies are sent verbatim). */
+/**
+ * A request signed exactly as a downstream would sign it (string bodies are sent verbatim). Two
+ * identical requests are two attempts (freshSigningTime); pass the same `now` to sign a replay.
+ */
 export function signedRequest(
   creds: Credentials,
   method: "GET" | "POST",
@@ -46,7 +50,7 @@ export function signedRequest(
   opts: { now?: Date; headers?: Record<string, string>; rawBody?: string | Uint8Array } = {},
 ): Request {
   const raw = opts.rawBody ?? (body === undefined ? "" : JSON.stringify(body));
-  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now }), ...opts.headers };
+  const headers = { ...signedHeaders({ ...creds, method, pathWithQuery, body: raw, now: opts.now ?? freshSigningTime(`${creds.secret} ${method} ${pathWithQuery} ${typeof raw === "string" ? raw : Buffer.from(raw).toString("base64")}`) }), ...opts.headers };
   return new Request(`http://upstream.test${pathWithQuery}`, { method, headers, body: method === "GET" ? undefined : typeof raw === "string" ? raw : Buffer.from(raw) });
 }
 

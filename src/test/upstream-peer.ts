@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
-import { signedHeaders, verifyRequest } from "../server/upstream/signature.ts";
+import { signedHeaders, verifyRequest } from "../server/protocol/signature.ts";
+import { freshSigningTime } from "./fresh-signing-time.ts";
 import {
   MAX_BODY_BYTES,
   MAX_TICKET_PAGE_ITEMS,
@@ -21,7 +22,7 @@ import {
   type TicketEvent,
   type UpstreamMessage,
   type UpstreamTicketState,
-} from "../server/upstream/protocol.ts";
+} from "../server/protocol/schemas.ts";
 
 export type PeerAgent = { id: string; name: string };
 export const DEFAULT_AGENT: PeerAgent = { id: "404907", name: "云技术客服404907" };
@@ -160,7 +161,9 @@ export class UpstreamPeer {
     if (!this.callbackUrl) throw new Error("peer: no callbackUrl registered");
     const body = JSON.stringify(event);
     const url = new URL(this.callbackUrl);
-    const headers = signedHeaders({ partnerId: this.partnerId, keyId: this.keyId, secret: this.secret, method: "POST", pathWithQuery: url.pathname + url.search, body });
+    // A real upstream re-signs every delivery, so a redelivery never repeats a signature.
+    const now = freshSigningTime(`${this.secret} ${url.pathname} ${body}`);
+    const headers = signedHeaders({ partnerId: this.partnerId, keyId: this.keyId, secret: this.secret, method: "POST", pathWithQuery: url.pathname + url.search, body, now });
     return (await this.sendCallbackWith(this.callbackUrl, { method: "POST", headers, body })).status;
   }
 

@@ -18,7 +18,7 @@ async function main() {
   }
   const database = await openDatabase(config.database);
   const notifications = notificationDepsFromConfig(config);
-  const worker = startWorker(database.prisma, { ...upstreamDepsFromConfig(config), notifications });
+  const worker = startWorker(database.prisma, { ...upstreamDepsFromConfig(config), notifications }, config.retryBaseMs ? { retryBaseMs: config.retryBaseMs } : {});
   logger.info({ pid: process.pid }, "relaydesk worker started");
   // Set MAIL_INBOUND_PORT on the one process that should receive reply mails.
   const listener = config.mail.inbound ? await startInboundListener(database.prisma, notifications, config.mail.inbound) : null;

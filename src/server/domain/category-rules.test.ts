@@ -57,7 +57,8 @@ describe("category rules", () => {
   });
 
   it("R10: a disabled category takes no new tickets", () => {
-    expect(canReceiveNewTickets({ enabled: false })).toBe(false);
-    expect(canReceiveNewTickets({ enabled: true })).toBe(true);
+    expect(canReceiveNewTickets({ enabled: false, group: { enabled: true } })).toBe(false);
+    expect(canReceiveNewTickets({ enabled: true, group: { enabled: false } })).toBe(false);
+    expect(canReceiveNewTickets({ enabled: true, group: { enabled: true } })).toBe(true);
   });
 });

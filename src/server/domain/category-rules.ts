@@ -20,9 +20,9 @@ export function isEscalationEligible(category: { type: TicketType; submitToApi: 
   return category.type !== "NORMAL" && category.submitToApi;
 }
 
-/** R10: a disabled category is hidden from members filing tickets; its old tickets stay. */
-export function canReceiveNewTickets(category: { enabled: boolean }): boolean {
-  return category.enabled;
+/** R10: a disabled category, or one in a disabled group, takes no new tickets (at every door); its old tickets stay. */
+export function canReceiveNewTickets(category: { enabled: boolean; group: { enabled: boolean } }): boolean {
+  return category.enabled && category.group.enabled;
 }
 
 export type CategoryInput = {

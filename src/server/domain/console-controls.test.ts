@@ -27,9 +27,9 @@ describe("console controls", () => {
     expect(open.buttons).toEqual(["move", "sync", "escalate", "close"]);
   });
 
-  it("a partner's ticket offers 转移工单 and 关闭工单(上级侧), never 转移到云技术客服", () => {
+  it("a partner's ticket offers 转移工单 and 关闭工单(上级侧), never 转移到云技术客服 nor the final 关闭工单", () => {
     const c = consoleControls({ status: "PROCESSING", escalation: "NONE", partnerState: "OPEN", accepted: true, categoryEligible: true, rated: false });
-    expect(c.buttons).toEqual(["move", "close", "returnToPartner", "closeUpstreamSide"]);
+    expect(c.buttons).toEqual(["move", "returnToPartner", "closeUpstreamSide"]);
     expect(c.notTransferable).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  */
 import {
   allSnapshots,
+  INITIAL_STATE,
   LIFECYCLE_TABLE,
   TICKET_ACTIONS,
   canMoveTo,
@@ -75,11 +76,9 @@ export function checkTableIntegrity(table: LifecycleTable = LIFECYCLE_TABLE): In
 
 /** Breadth-first from every new ticket: a member's or a partner's, in any kind of category. */
 function explore(table: LifecycleTable) {
-  const roots: TicketSnapshot[] = [null, "OPEN" as const].flatMap((partnerState) =>
+  const roots: TicketSnapshot[] = [INITIAL_STATE.member, INITIAL_STATE.partner].flatMap((initial) =>
     [false, true].map((categoryEligible) => ({
-      status: "PENDING" as const,
-      escalation: "NONE" as const,
-      partnerState,
+      ...initial,
       accepted: false,
       categoryEligible,
       rated: false,

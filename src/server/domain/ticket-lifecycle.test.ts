@@ -73,6 +73,7 @@ function oracle(action: TicketAction, s: TicketSnapshot): Decision {
       if (escalation === "NONE") return refuse("R8", "NOT_ESCALATED");
       return allow();
     case "staff.close":
+      if (partner) return refuse("R5", "PARTNER_CLOSES_FOR_GOOD");
       if (done) return refuse("R5", "TICKET_FINISHED");
       return allow({ status: "COMPLETED" });
     case "staff.returnToPartner":

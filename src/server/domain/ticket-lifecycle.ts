@@ -34,6 +34,12 @@ export type TicketSnapshot = {
 /** The part of a ticket the table moves. */
 export type TicketState = Pick<TicketSnapshot, "status" | "escalation" | "partnerState">;
 
+/** Where every ticket starts, by the door it came through; reachability.ts explores from these. */
+export const INITIAL_STATE = {
+  member: { status: "PENDING", escalation: "NONE", partnerState: null },
+  partner: { status: "PENDING", escalation: "NONE", partnerState: "OPEN" },
+} as const satisfies Record<"member" | "partner", TicketState>;
+
 export const TICKET_ACTIONS = [
   "member.reply",
   "member.close",
@@ -86,6 +92,7 @@ export const REASON_CODES = [
   "NOT_MEMBER_TICKET",
   "NOT_PARTNER_TICKET",
   "PARTNER_TICKET_NOT_ESCALATABLE",
+  "PARTNER_CLOSES_FOR_GOOD",
   "ESCALATED_MEMBER_CANNOT_CLOSE",
   "UPSTREAM_CLOSED",
   "ALREADY_ESCALATED",
@@ -188,7 +195,7 @@ export const TRANSITIONS: readonly Transition[] = [
   // R5: after the final close sync is the one thing left, so a late upstream change is still seen.
   { action: "staff.sync", when: { escalation: ESCALATED_ONCE }, to: {}, rule: "R8" },
   // For a partner ticket the partner finishes it (partner.close); our close leaves partnerState alone.
-  { action: "staff.close", when: { status: OPEN }, to: { status: "COMPLETED" }, rule: "R5" },
+  { action: "staff.close", when: { status: OPEN, partnerState: MEMBER_TICKET }, to: { status: "COMPLETED" }, rule: "R5" },
   // We are the upstream here: 转移工单 hands it back, 关闭工单 closes our side.
   {
     action: "staff.returnToPartner",
@@ -244,6 +251,8 @@ export const REFUSALS: readonly RefusalGuard[] = [
   { actions: MEMBER_ACTIONS, when: { partnerState: ANY_PARTNER }, rule: "LIFECYCLE", reason: "NOT_MEMBER_TICKET" },
   // Escalating a ticket we received would make a chain; not supported yet.
   { actions: ["staff.escalate"], when: { partnerState: ANY_PARTNER }, rule: "LIFECYCLE", reason: "PARTNER_TICKET_NOT_ESCALATABLE" },
+  // Only the partner closes its ticket for good (R5); our staff close our side (closeUpstreamSide).
+  { actions: ["staff.close"], when: { partnerState: ANY_PARTNER }, rule: "R5", reason: "PARTNER_CLOSES_FOR_GOOD" },
   {
     actions: ["staff.returnToPartner", "staff.closeUpstreamSide", "partner.message", "partner.escalate", "partner.close"],
     when: { partnerState: MEMBER_TICKET },

@@ -3,7 +3,7 @@
  * reading, a streamed one as soon as it crosses the limit (the rest is never read). Both protocol
  * directions (partner requests, upstream callbacks) read their bodies through this.
  */
-export async function readBodyWithin(request: Request, max: number): Promise<Uint8Array | null> {
+export async function readBodyWithin(request: Pick<Request, "headers" | "body">, max: number): Promise<Uint8Array | null> {
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > max) return null;
   if (!request.body) return new Uint8Array();

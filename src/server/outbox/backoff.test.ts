@@ -10,6 +10,13 @@ describe("outbox backoff", () => {
     expect(backoffDelayMs(11, () => 0)).toBe(1_800_000);
   });
 
+  it("a shorter base (RELAYDESK_RETRY_BASE_MS) doubles from there", () => {
+    expect(backoffDelayMs(1, () => 1, 1000)).toBe(1000);
+    expect(backoffDelayMs(3, () => 1, 1000)).toBe(4000);
+    const now = new Date("2025-11-28T08:00:00Z");
+    expect(nextAttemptAt(1, now, undefined, () => 1, 1000)).toEqual(new Date(now.getTime() + 1000));
+  });
+
   it("gives up after the last attempt, the last one 2.5–5 hours after the first", () => {
     const now = new Date(0);
     expect(nextAttemptAt(RETRY_POLICY.maxAttempts, now)).toBeNull();

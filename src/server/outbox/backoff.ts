@@ -13,8 +13,8 @@ export const RETRY_POLICY = {
  * The wait before attempt `attempts + 1`, given `attempts` already made (≥ 1). The random factor
  * in [0.5, 1] spreads senders out so a receiver coming back is not hit by all of them at once.
  */
-export function backoffDelayMs(attempts: number, random: () => number = Math.random): number {
-  const exponential = RETRY_POLICY.baseMs * 2 ** Math.max(0, attempts - 1);
+export function backoffDelayMs(attempts: number, random: () => number = Math.random, baseMs: number = RETRY_POLICY.baseMs): number {
+  const exponential = baseMs * 2 ** Math.max(0, attempts - 1);
   const capped = Math.min(RETRY_POLICY.capMs, exponential);
   return Math.round(capped * (0.5 + 0.5 * random()));
 }
@@ -34,9 +34,11 @@ export function nextAttemptAt(
   now: Date,
   retryAfterMs?: number,
   random: () => number = Math.random,
+  /** RELAYDESK_RETRY_BASE_MS; tests shorten it so a restart is not a half-minute wait. */
+  baseMs: number = RETRY_POLICY.baseMs,
 ): Date | null {
   if (attemptsMade >= RETRY_POLICY.maxAttempts) return null;
   // A 429 says when the receiver wants us back; never earlier, but jittered backoff may be later.
-  const delay = Math.max(backoffDelayMs(attemptsMade, random), retryAfterMs ?? 0);
+  const delay = Math.max(backoffDelayMs(attemptsMade, random, baseMs), retryAfterMs ?? 0);
   return new Date(now.getTime() + delay);
 }

@@ -20,7 +20,7 @@ import type { DeliveryOutcome } from "./types.ts";
 /** Longer than a request's 10 s timeout plus the answer's transaction: a live worker never loses its lease. */
 export const LEASE_MS = 60_000;
 
-export type DispatchOptions = { limit?: number; now?: () => Date; random?: () => number };
+export type DispatchOptions = { limit?: number; now?: () => Date; random?: () => number; retryBaseMs?: number };
 export type RoundResult = { claimed: number; delivered: number; retried: number; dead: number };
 
 /** What the handlers need; notification deps default to ones derived from the upstream deps. */
@@ -46,7 +46,7 @@ export async function deliverDueOutbox(db: Db, deps: DeliveryDeps, options: Disp
   const result: RoundResult = { claimed: rows.length, delivered: 0, retried: 0, dead: 0 };
   for (const row of rows) {
     const outcome = await attempt(db, deps, row);
-    await record(db, row, outcome, now(), options.random, result);
+    await record(db, row, outcome, now(), options, result);
   }
   return result;
 }
@@ -61,7 +61,7 @@ async function attempt(db: Db, deps: DeliveryDeps, row: ClaimedRow): Promise<Del
   }
 }
 
-async function record(db: Db, row: ClaimedRow, outcome: DeliveryOutcome, now: Date, random: (() => number) | undefined, result: RoundResult) {
+async function record(db: Db, row: ClaimedRow, outcome: DeliveryOutcome, now: Date, options: DispatchOptions, result: RoundResult) {
   if (outcome.ok) {
     if (await markOutboxDelivered(db, row, now)) result.delivered++;
     return;
@@ -70,7 +70,7 @@ async function record(db: Db, row: ClaimedRow, outcome: DeliveryOutcome, now: Da
     if (await deferOutbox(db, row, outcome.deferUntil)) result.retried++;
     return;
   }
-  const at = outcome.retryable ? nextAttemptAt(row.attempts + 1, now, outcome.retryAfterMs, random) : null;
+  const at = outcome.retryable ? nextAttemptAt(row.attempts + 1, now, outcome.retryAfterMs, options.random, options.retryBaseMs) : null;
   if (at) {
     if (await scheduleOutboxRetry(db, row, at, outcome.error)) result.retried++;
     return;

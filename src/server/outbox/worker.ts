@@ -9,6 +9,7 @@ import { fanOutNotifications } from "../notifications/fan-out.ts";
 import { notificationDepsOf } from "../notifications/deps.ts";
 import { retryStoredMails } from "../notifications/inbound-mail.ts";
 import { deliverDueOutbox, type DeliveryDeps } from "./dispatcher.ts";
+import { RETRY_POLICY } from "./backoff.ts";
 
 export const WORKER_DEFAULTS = {
   /** How often the outbox is polled when idle: a click's request goes out within ~2 s. */
@@ -17,6 +18,8 @@ export const WORKER_DEFAULTS = {
   syncEveryMs: 120_000,
   /** Rounds per tick while there is more to deliver, so one tick never runs unbounded. */
   maxRoundsPerTick: 10,
+  /** The first retry's wait (doubling after); RELAYDESK_RETRY_BASE_MS. */
+  retryBaseMs: RETRY_POLICY.baseMs,
 } as const;
 
 export type Worker = {
@@ -27,7 +30,7 @@ export type Worker = {
   stop(): Promise<void>;
 };
 
-export type WorkerSettings = { pollMs: number; syncEveryMs: number; maxRoundsPerTick: number };
+export type WorkerSettings = { pollMs: number; syncEveryMs: number; maxRoundsPerTick: number; retryBaseMs: number };
 
 export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<WorkerSettings> = {}): Worker {
   const settings: WorkerSettings = { ...WORKER_DEFAULTS, ...options };
@@ -42,7 +45,7 @@ export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<Worker
       if ((await fanOutNotifications(db, notificationDepsOf(deps))) === 0) break;
     }
     for (let round = 0; round < settings.maxRoundsPerTick; round++) {
-      const result = await deliverDueOutbox(db, deps);
+      const result = await deliverDueOutbox(db, deps, { retryBaseMs: settings.retryBaseMs });
       if (result.claimed === 0) break;
     }
     await retryStoredCallbacks(db);

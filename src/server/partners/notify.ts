@@ -1,11 +1,11 @@
 import type { Tx } from "../db/client.ts";
 import type { TicketForCommand } from "../db/repos/tickets.ts";
 import { findPartnerTicketById, findPublicMessage, findStaffNames } from "../db/repos/partner-tickets.ts";
-import type { PublicMessageEvent } from "../services/ticket-hooks.ts";
+import type { PublicMessageEvent } from "../domain/public-message.ts";
 import { enqueueMessageCallback, recordPartnerEvent } from "./partner-events.ts";
 import { toWireMessage } from "./wire.ts";
 
-// Owned by the upstream-role feature (issue 7): what a downstream partner hears of our side's
+// What a downstream partner hears of our side's
 // work on its tickets. Each function runs inside the change's transaction, so the callback is
 // queued (outbox) exactly when the change commits.
 

@@ -6,10 +6,12 @@ import { asSuperAdmin } from "@/test/callers";
 import { createBody, createPartner, protocolEnv, seedPartnerCategories, type TestPartner } from "@/test/partner-world";
 import { dispatch, json, signedRequest } from "@/test/protocol";
 import type { OutboxRow } from "@/server/outbox/types";
-import { ZCallbackEvent } from "@/server/upstream/protocol";
-import { verifyRequest } from "@/server/upstream/signature";
-import { classifyCallbackResponse, deliverPartnerCallback, parseRetryAfter } from "./outbox-handler";
-import type { ProtocolEnv } from "./protocol-http";
+import { ZCallbackEvent } from "@/server/protocol/schemas";
+import { verifyRequest } from "@/server/protocol/signature";
+import { deliverPartnerCallback } from "./outbox-handler";
+import { isRetryableAnswer } from "@/server/protocol/outbound-sender";
+import { parseRetryAfterMs } from "@/server/outbox/backoff";
+import type { ProtocolEnv } from "./partner-door";
 
 // Callbacks go over real HTTP to a real listener that verifies them as a downstream would.
 
@@ -117,10 +119,18 @@ describe(`partner callbacks over HTTP (${process.env.TEST_DATABASE_URL ? "postgr
 
   it("Retry-After as seconds or an HTTP date, capped at an hour", () => {
     const now = new Date("2025-11-28T08:00:00Z");
-    expect(parseRetryAfter("30", now)).toBe(30_000);
-    expect(parseRetryAfter("Fri, 28 Nov 2025 08:02:00 GMT", now)).toBe(120_000);
-    expect(parseRetryAfter("99999", now)).toBe(3_600_000);
-    expect(parseRetryAfter("soon", now)).toBeUndefined();
-    expect(classifyCallbackResponse(200, undefined, undefined)).toEqual({ ok: true });
+    expect(parseRetryAfterMs("30", now)).toBe(30_000);
+    expect(parseRetryAfterMs("Fri, 28 Nov 2025 08:02:00 GMT", now)).toBe(120_000);
+    expect(parseRetryAfterMs("99999", now)).toBe(3_600_000);
+    expect(parseRetryAfterMs("soon", now)).toBeUndefined();
+  });
+
+  it("one classification for both directions: a callback's 404 is retried (§7.4), a request's is final", () => {
+    expect(isRetryableAnswer(404, "not_found", "callback")).toBe(true);
+    expect(isRetryableAnswer(404, "not_found", "request")).toBe(false);
+    for (const direction of ["request", "callback"] as const) {
+      expect([401, 408, 429, 500, 503].map((s) => isRetryableAnswer(s, null, direction))).toEqual([true, true, true, true, true]);
+      expect([410, 413, 422, 409].map((s) => isRetryableAnswer(s, null, direction))).toEqual([false, false, false, false]);
+    }
   });
 });

@@ -12,16 +12,15 @@ import {
   updatePartner,
   type PartnerRow,
 } from "../db/repos/partners.ts";
+import { ROTATION_GRACE_MS } from "../protocol/signature.ts";
 import { generateSecret, getInstanceSecretBox, type SecretBox } from "../crypto/secret-box.ts";
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
-import { ZUpstreamTicketType } from "../upstream/protocol.ts";
+import { ZUpstreamTicketType } from "../protocol/schemas.ts";
 
 // 下级合作商, managed by the super admin. A secret is returned once, when generated, and is
 // otherwise only ever stored sealed (secret-box.ts) — never listed, never logged.
 
 /** How long the previous secret keeps working after a rotation (protocol §4). */
-export const ROTATION_GRACE_DAYS = 7;
-const DAY_MS = 24 * 3600_000;
 
 const ZName = zText({ min: 1, required: "partners.errors.nameRequired", max: 64, tooLong: "partners.errors.nameTooLong" });
 const ZCallbackUrl = z
@@ -111,7 +110,7 @@ export async function rotatePartnerSecret(db: Db, input: z.infer<typeof ZRotateS
   const partner = await replacePartnerSecret(db, input.id, {
     secretEncrypted: sealer.seal(secret),
     previousSecretEncrypted: input.immediate ? null : current.secretEncrypted,
-    previousSecretExpiresAt: input.immediate ? null : new Date(now.getTime() + ROTATION_GRACE_DAYS * DAY_MS),
+    previousSecretExpiresAt: input.immediate ? null : new Date(now.getTime() + ROTATION_GRACE_MS),
   });
   return { partner: view(partner, now), secret };
 }

@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { enqueueOutbox, insertTicketEvent, type NewOutboxMessage } from "../db/repos/tickets.ts";
-import type { CallbackEvent, UpstreamMessage } from "../upstream/protocol.ts";
+import type { CallbackEvent, UpstreamMessage } from "../protocol/schemas.ts";
 import type { ActorRef } from "../services/ticket-command.ts";
 import { CALLED_BACK_EVENT_TYPES, messageEventId, wireEventId, type PartnerEventType, type StoredEventData } from "./wire.ts";
 

@@ -3,14 +3,17 @@ import type { Db, Tx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { findMessageByExternalId, insertMessage, insertTicketEvent } from "../db/repos/tickets.ts";
 import {
-  findFirstEnabledCategoryOfType,
+  findCategoriesOfType,
   findPartnerTicketByExternalId,
   findPartnerTicketByGuid,
   insertAttachment,
+  insertPartnerHistory,
   insertPartnerTicket,
   type PartnerTicketRef,
 } from "../db/repos/partner-tickets.ts";
-import { isAppError, isUniqueViolation } from "../errors.ts";
+import { canReceiveNewTickets } from "../domain/category-rules.ts";
+import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
+import { isUniqueViolation } from "../errors.ts";
 import type {
   CloseUpstreamTicketRequest,
   CreateUpstreamTicketRequest,
@@ -18,11 +21,11 @@ import type {
   NewUpstreamMessage,
   PostUpstreamMessageResponse,
   UpstreamTicketStateResponse,
-} from "../upstream/protocol.ts";
+} from "../protocol/schemas.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
-import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "./protocol-error.ts";
+import { notFoundError, ProtocolError, protocolErrorForRule, ticketFinishedError, upstreamClosedError } from "../protocol/errors.ts";
 import { recordPartnerEvent } from "./partner-events.ts";
 import { wireMessageId } from "./wire.ts";
 
@@ -50,10 +53,22 @@ export function newGuid(): string {
   return randomBytes(12).toString("base64url");
 }
 
-async function ticketOf(db: Db | Tx, partner: AuthenticatedPartner, guid: string) {
+/** The partner's ticket under `guid`, or 404: asked before anything in the body is judged (§8). */
+export async function partnerTicketOf(db: Db | Tx, partner: AuthenticatedPartner, guid: string): Promise<PartnerTicketRef> {
   const ticket = await findPartnerTicketByGuid(db, partner.id, guid);
   if (!ticket) throw notFoundError();
   return ticket;
+}
+
+/**
+ * §9: a create whose externalId this partner already used answers the stored ticket, whatever the
+ * rest of the body says — so this runs on the parsed JSON, before validation.
+ */
+export async function findRepeatedCreate(db: Db, partner: AuthenticatedPartner, body: unknown): Promise<UpstreamTicketStateResponse | null> {
+  const externalId = (body as { externalId?: unknown } | null)?.externalId;
+  if (typeof externalId !== "string" || externalId.length === 0 || externalId.length > 100) return null;
+  const existing = await findPartnerTicketByExternalId(db, partner.id, externalId);
+  return existing ? stateBody(existing) : null;
 }
 
 /** A rule the lifecycle table refused, answered in the protocol's words. */
@@ -77,26 +92,25 @@ async function storeFiles(store: BlobStore, message: NewUpstreamMessage): Promis
   return files;
 }
 
+const partnerMessageRow = (ticketId: number, message: NewUpstreamMessage, now: Date) => ({
+  ticketId,
+  authorKind: "PARTNER" as const,
+  agentName: message.author.name,
+  body: message.body,
+  externalId: message.externalMessageId,
+  createdAt: message.createdAt ? new Date(message.createdAt) : now,
+});
+const partnerFileRow = (partner: AuthenticatedPartner, f: StoredFile) => ({
+  storageKey: f.sha256,
+  fileName: f.fileName,
+  mimeType: f.mimeType,
+  size: f.size,
+  ownerKey: `partner:${partner.partnerId}`.slice(0, 80),
+});
+
 async function insertPartnerMessage(tx: Tx, partner: AuthenticatedPartner, ticketId: number, message: NewUpstreamMessage, files: StoredFile[], now: Date) {
-  const row = await insertMessage(tx, {
-    ticketId,
-    authorKind: "PARTNER",
-    agentName: message.author.name,
-    body: message.body,
-    externalId: message.externalMessageId,
-    createdAt: message.createdAt ? new Date(message.createdAt) : now,
-  });
-  for (const f of files) {
-    await insertAttachment(tx, {
-      ticketId,
-      messageId: row.id,
-      storageKey: f.sha256,
-      fileName: f.fileName,
-      mimeType: f.mimeType,
-      size: f.size,
-      ownerKey: `partner:${partner.partnerId}`.slice(0, 80),
-    });
-  }
+  const row = await insertMessage(tx, partnerMessageRow(ticketId, message, now));
+  for (const f of files) await insertAttachment(tx, { ticketId, messageId: row.id, ...partnerFileRow(partner, f) });
   return row;
 }
 
@@ -109,9 +123,6 @@ export async function createTicketFromPartner(
   partner: AuthenticatedPartner,
   input: CreateUpstreamTicketRequest,
 ): Promise<CreateResult> {
-  const existing = await findPartnerTicketByExternalId(db, partner.id, input.externalId);
-  // Idempotency first: a retried create that once succeeded must succeed again (§9).
-  if (existing) return { created: false, body: stateBody(existing) };
   if ([...input.externalId].length > MAX_EXTERNAL_ID_LENGTH) {
     throw new ProtocolError("validation_failed", "externalId is too long for this upstream.", [
       { path: "externalId", message: `at most ${MAX_EXTERNAL_ID_LENGTH} characters at this upstream` },
@@ -120,7 +131,8 @@ export async function createTicketFromPartner(
   if (!partner.allowedTypes.includes(input.type)) {
     throw new ProtocolError("type_not_allowed", `Ticket type ${input.type} is not allowed for this partner.`);
   }
-  const category = await findFirstEnabledCategoryOfType(db, input.type);
+  // R10, as at the portal: the first category of the type that takes new tickets.
+  const category = (await findCategoriesOfType(db, input.type)).find(canReceiveNewTickets);
   if (!category) {
     throw new ProtocolError("validation_failed", `This upstream has no enabled category of type ${input.type}.`, [
       { path: "type", message: `no enabled category of type ${input.type} at this upstream` },
@@ -131,6 +143,8 @@ export async function createTicketFromPartner(
   try {
     const ticket = await inTransaction(db, async (tx) => {
       const created = await insertPartnerTicket(tx, {
+        status: INITIAL_STATE.partner.status,
+        partnerState: INITIAL_STATE.partner.partnerState,
         title: input.title,
         categoryId: category.id,
         partnerId: partner.id,
@@ -144,16 +158,18 @@ export async function createTicketFromPartner(
         businessType: clip(input.business?.type),
         createdAt: now,
       });
-      for (const [i, message] of input.messages.entries()) {
-        await insertPartnerMessage(tx, partner, created.id, message, files[i] ?? [], now);
-      }
+      await insertPartnerHistory(
+        tx,
+        input.messages.map((m) => partnerMessageRow(created.id, m, now)),
+        files.map((list) => list.map((f) => partnerFileRow(partner, f))),
+      );
       await insertTicketEvent(tx, {
         ticketId: created.id,
         action: "partner.create",
         actorKind: "PARTNER",
         actorId: partner.partnerId,
         actorName: partner.name,
-        toStatus: "PENDING",
+        toStatus: INITIAL_STATE.partner.status,
         data: { externalId: input.externalId, type: input.type },
       });
       return created;
@@ -176,10 +192,9 @@ export async function postMessageFromPartner(
   db: Db,
   store: BlobStore,
   partner: AuthenticatedPartner,
-  guid: string,
+  ticket: PartnerTicketRef,
   message: NewUpstreamMessage,
 ): Promise<PostMessageResult> {
-  const ticket = await ticketOf(db, partner, guid);
   const seen = async () => {
     const row = await findMessageByExternalId(db, ticket.id, message.externalMessageId);
     return row ? { created: false, body: { id: wireMessageId(row.id) } } : null;
@@ -207,8 +222,7 @@ export async function postMessageFromPartner(
 }
 
 /** 6.3: RETURNED → OPEN; OPEN is a no-op; CLOSED and FINISHED refuse (R4, R5). */
-export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner, guid: string, input: EscalateUpstreamTicketRequest) {
-  const ticket = await ticketOf(db, partner, guid);
+export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner, ticket: PartnerTicketRef, input: EscalateUpstreamTicketRequest) {
   if (ticket.partnerState === "OPEN") return stateBody(ticket);
   if (ticket.partnerState === "CLOSED") throw upstreamClosedError();
   if (ticket.partnerState === "FINISHED") throw ticketFinishedError();
@@ -225,12 +239,11 @@ export async function escalateFromPartner(db: Db, partner: AuthenticatedPartner,
       },
     }),
   );
-  return stateBody(await ticketOf(db, partner, guid));
+  return stateBody(await partnerTicketOf(db, partner, ticket.guid!));
 }
 
 /** 6.4: the partner's final close, from any state; repeating it is a no-op (R5). */
-export async function closeFromPartner(db: Db, partner: AuthenticatedPartner, guid: string, input: CloseUpstreamTicketRequest) {
-  const ticket = await ticketOf(db, partner, guid);
+export async function closeFromPartner(db: Db, partner: AuthenticatedPartner, ticket: PartnerTicketRef, input: CloseUpstreamTicketRequest) {
   if (ticket.partnerState === "FINISHED") return stateBody(ticket);
   await inProtocolTerms(() =>
     runTicketCommand(db, {
@@ -246,5 +259,5 @@ export async function closeFromPartner(db: Db, partner: AuthenticatedPartner, gu
       },
     }),
   );
-  return stateBody(await ticketOf(db, partner, guid));
+  return stateBody(await partnerTicketOf(db, partner, ticket.guid!));
 }

@@ -14,9 +14,9 @@ import {
   type ListChangedTicketsQuery,
   type ListChangedTicketsResponse,
   type TicketEvent,
-} from "../upstream/protocol.ts";
+} from "../protocol/schemas.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
-import { notFoundError, ProtocolError } from "./protocol-error.ts";
+import { notFoundError, ProtocolError } from "../protocol/errors.ts";
 import type { AuthenticatedPartner } from "./partner-inbound.ts";
 import { PARTNER_EVENT_TYPES, toWireMessage, wireEventId, type PartnerEventType } from "./wire.ts";
 

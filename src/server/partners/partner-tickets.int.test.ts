@@ -6,10 +6,10 @@ import { dispatch, json, signedRequest } from "@/test/protocol";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { acceptTicket, addInternalNote, replyToTicket } from "@/server/services/staff-ticket-service";
 import { runTicketCommand } from "@/server/services/ticket-command";
-import { ZCallbackEvent, ZGetUpstreamTicketResponse, ZListChangedTicketsResponse } from "@/server/upstream/protocol";
+import { ZCallbackEvent, ZGetUpstreamTicketResponse, ZListChangedTicketsResponse } from "@/server/protocol/schemas";
 import type { StaffViewer } from "@/server/viewer";
 import { notifyPartnerAccepted } from "./notify";
-import type { ProtocolEnv } from "./protocol-http";
+import type { ProtocolEnv } from "./partner-door";
 
 // The upstream role end to end inside one instance: a partner's requests through the route
 // handlers, our staff's actions through services and tRPC, and the callbacks they queue.

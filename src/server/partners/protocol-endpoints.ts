@@ -6,14 +6,23 @@ import {
   ZListChangedTicketsQuery,
   ZPostUpstreamMessageRequest,
   ZProtocolId,
-} from "../upstream/protocol.ts";
-import { closeFromPartner, createTicketFromPartner, escalateFromPartner, postMessageFromPartner } from "./partner-inbound.ts";
+} from "../protocol/schemas.ts";
+import {
+  closeFromPartner,
+  createTicketFromPartner,
+  escalateFromPartner,
+  findRepeatedCreate,
+  partnerTicketOf,
+  postMessageFromPartner,
+} from "./partner-inbound.ts";
 import { CHANGE_SETTLE_MS, getTicketForPartner, listChangedForPartner, readAttachmentForPartner } from "./partner-reads.ts";
-import { notFoundError } from "./protocol-error.ts";
-import { jsonResponse, parseJsonBody, parseQuery, protocolEndpoint, type EndpointContext } from "./protocol-http.ts";
+import { notFoundError } from "../protocol/errors.ts";
+import { jsonResponse, parseJsonBody, parseJsonValue, parseQuery, validate } from "../protocol/inbound-frame.ts";
+import { protocolEndpoint, type EndpointContext } from "./partner-door.ts";
 
 // One handler per endpoint of docs/UPSTREAM_PROTOCOL.md §6. Each parses and calls one service;
-// the route files under src/app/api/upstream/v1/tickets/ only supply the environment.
+// the route files under src/app/api/upstream/v1/tickets/ only supply the environment. Order (§8):
+// an unknown GUID is 404 and a repeated create 200 before the body is validated.
 
 /** A GUID that cannot be one of ours cannot be the partner's either: not_found, like any other. */
 function guidParam(ctx: EndpointContext): string {
@@ -24,7 +33,10 @@ function guidParam(ctx: EndpointContext): string {
 
 /** POST /api/upstream/v1/tickets (6.1) */
 export const createTicketEndpoint = protocolEndpoint(async (ctx) => {
-  const input = parseJsonBody(ZCreateUpstreamTicketRequest, ctx.rawBody);
+  const body = parseJsonValue(ctx.rawBody);
+  const repeat = await findRepeatedCreate(ctx.env.db, ctx.partner, body);
+  if (repeat) return jsonResponse(200, repeat);
+  const input = validate(ZCreateUpstreamTicketRequest, body);
   const result = await createTicketFromPartner(ctx.env.db, ctx.env.store, ctx.partner, input);
   return jsonResponse(result.created ? 201 : 200, result.body);
 });
@@ -46,24 +58,24 @@ export const getTicketEndpoint = protocolEndpoint(async (ctx) => {
 
 /** POST /api/upstream/v1/tickets/{guid}/messages (6.2) */
 export const postMessageEndpoint = protocolEndpoint(async (ctx) => {
-  const guid = guidParam(ctx);
+  const ticket = await partnerTicketOf(ctx.env.db, ctx.partner, guidParam(ctx));
   const input = parseJsonBody(ZPostUpstreamMessageRequest, ctx.rawBody);
-  const result = await postMessageFromPartner(ctx.env.db, ctx.env.store, ctx.partner, guid, input);
+  const result = await postMessageFromPartner(ctx.env.db, ctx.env.store, ctx.partner, ticket, input);
   return jsonResponse(result.created ? 201 : 200, result.body);
 });
 
 /** POST /api/upstream/v1/tickets/{guid}/escalate (6.3) */
 export const escalateEndpoint = protocolEndpoint(async (ctx) => {
-  const guid = guidParam(ctx);
+  const ticket = await partnerTicketOf(ctx.env.db, ctx.partner, guidParam(ctx));
   const input = parseJsonBody(ZEscalateUpstreamTicketRequest, ctx.rawBody, true);
-  return jsonResponse(200, await escalateFromPartner(ctx.env.db, ctx.partner, guid, input));
+  return jsonResponse(200, await escalateFromPartner(ctx.env.db, ctx.partner, ticket, input));
 });
 
 /** POST /api/upstream/v1/tickets/{guid}/close (6.4) */
 export const closeEndpoint = protocolEndpoint(async (ctx) => {
-  const guid = guidParam(ctx);
+  const ticket = await partnerTicketOf(ctx.env.db, ctx.partner, guidParam(ctx));
   const input = parseJsonBody(ZCloseUpstreamTicketRequest, ctx.rawBody, true);
-  return jsonResponse(200, await closeFromPartner(ctx.env.db, ctx.partner, guid, input));
+  return jsonResponse(200, await closeFromPartner(ctx.env.db, ctx.partner, ticket, input));
 });
 
 /** GET /api/upstream/v1/tickets/{guid}/attachments/{sha256} (6.7) */

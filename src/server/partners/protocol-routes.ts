@@ -4,7 +4,8 @@ import { getInstanceSecretBox } from "../crypto/secret-box.ts";
 import { getBlobStore } from "../storage/index.ts";
 import { RateLimiter } from "../rate-limit.ts";
 import { logger, safeError } from "../logger.ts";
-import { jsonResponse, type ProtocolEnv, type ProtocolHandler } from "./protocol-http.ts";
+import { jsonResponse } from "../protocol/inbound-frame.ts";
+import type { ProtocolEnv, ProtocolHandler } from "./partner-door.ts";
 
 /**
  * Per partner: 600 requests a minute. A sync of a few hundred tickets fits; a runaway loop gets

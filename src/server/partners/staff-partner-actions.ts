@@ -3,7 +3,7 @@ import { ZId, ZVersion, zText } from "../schemas.ts";
 import type { Db } from "../db/client.ts";
 import { runTicketCommand, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
-import { MAX_REASON_LENGTH } from "../upstream/protocol.ts";
+import { MAX_REASON_LENGTH } from "../protocol/schemas.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { recordPartnerEvent } from "./partner-events.ts";
 

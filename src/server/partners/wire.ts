@@ -4,7 +4,7 @@ import {
   type StateChangeData,
   type TicketEventType,
   type UpstreamMessage,
-} from "../upstream/protocol.ts";
+} from "../protocol/schemas.ts";
 import type { PublicMessageRow } from "../db/repos/partner-tickets.ts";
 
 // How our rows look on the wire. Ids carry a prefix so a partner's logs say what they are, and

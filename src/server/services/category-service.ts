@@ -148,7 +148,7 @@ export async function listCategoriesForNewTicket(db: Db) {
 export async function assertCategoryOpenForNewTickets(db: DbOrTx, categoryId: number): Promise<void> {
   const category = await findCategoryOpenState(db, categoryId);
   if (!category) throw notFound("category");
-  if (!canReceiveNewTickets({ enabled: category.enabled && category.group.enabled })) {
+  if (!canReceiveNewTickets(category)) {
     throw new AppError("RULE_VIOLATION", "categories.errors.categoryClosed", { rule: "R10" });
   }
 }

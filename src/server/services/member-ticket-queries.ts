@@ -104,5 +104,5 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
     }),
   };
 }
-export type MemberTicketView = Awaited<ReturnType<typeof openMyTicket>>;
+type MemberTicketView = Awaited<ReturnType<typeof openMyTicket>>;
 

@@ -10,6 +10,7 @@ import {
 import { assertCategoryOpenForNewTickets } from "./category-service.ts";
 import { AppError, notFound } from "../errors.ts";
 import type { MemberViewer } from "../viewer.ts";
+import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { runTicketCommand, type ActorRef } from "./ticket-command.ts";
 import { writeSystemMessage } from "./system-message.ts";
 import { afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
@@ -61,6 +62,7 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
     const business = category.type === "BUSINESS_TECH" ? await resolveBusiness(tx, viewer, input) : NO_BUSINESS;
     const now = new Date();
     const ticket = await insertMemberTicket(tx, {
+      status: INITIAL_STATE.member.status,
       memberId: viewer.memberId,
       categoryId: category.id,
       title: input.title,

@@ -181,7 +181,7 @@ describe(`console queue (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"
   });
 
   it("Queue: bulk accept / assign / close go through the single-ticket commands and report per ticket", async () => {
-    const pending = await t.prisma.ticket.findMany({ where: { status: "PENDING", assigneeId: null }, take: 2, orderBy: { id: "asc" } });
+    const pending = await t.prisma.ticket.findMany({ where: { status: "PENDING", assigneeId: null, partnerId: null }, take: 2, orderBy: { id: "asc" } });
     const done = await t.prisma.ticket.findFirstOrThrow({ where: { status: "COMPLETED" } });
     const items = [...pending, done].map((p) => ({ ticketId: p.id, expectedVersion: p.version }));
     const accepted = await asStaff(t.prisma).console.bulk({ action: "accept", items });

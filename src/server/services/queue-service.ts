@@ -22,6 +22,7 @@ import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { formatDateTime } from "@/lib/datetime";
 import { nextDay, startOfZonedDay } from "@/lib/zoned-date";
+import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.invalidField");
 
@@ -88,7 +89,7 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
  */
 export const decodeCursor = (s: string) => decodeKeysetCursor(s, "console.errors.badCursor");
 
-export type QueueItem = ReturnType<typeof presentQueueRow>;
+type QueueItem = ReturnType<typeof presentQueueRow>;
 
 function presentQueueRow(r: QueueRow, timeZone: string) {
   const snapshot = {
@@ -106,8 +107,8 @@ function presentQueueRow(r: QueueRow, timeZone: string) {
     title: r.title,
     status: r.status,
     escalation: r.escalation,
-    /** 转移中: escalated, the upstream has not acknowledged with a GUID yet. */
-    awaitingAck: r.escalation === "ESCALATED" && r.hasUpstreamLink && r.upstreamGuid === null,
+    /** 转移中 (the list knows the GUID, not the outbox: a pending re-escalation shows on the ticket page). */
+    awaitingAck: isAwaitingUpstreamAck({ escalation: r.escalation, link: r.hasUpstreamLink ? { guid: r.upstreamGuid } : null }),
     upstreamGuid: r.upstreamGuid,
     memberId: r.memberId,
     category: { id: r.categoryId, name: r.categoryName, api: snapshot.categoryEligible, group: r.groupName },

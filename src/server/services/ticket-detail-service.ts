@@ -10,6 +10,7 @@ import { snapshotOf } from "./ticket-command.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import { translate, type Locale } from "@/i18n/messages";
 import { formatDateTime } from "@/lib/datetime";
+import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
 
 type View = { locale: Locale; timeZone: string };
 
@@ -19,7 +20,7 @@ function ticketNumber(t: TicketDetailRow) {
   return {
     text: guid ? `${t.id} [GUID: ${guid}]` : String(t.id),
     guid,
-    transferring: t.escalation === "ESCALATED" && t.upstream !== null && t.upstream.guid === null,
+    transferring: isAwaitingUpstreamAck({ escalation: t.escalation, link: t.upstream }),
   };
 }
 
@@ -132,4 +133,4 @@ export async function getTicketDetail(db: Db, ticketId: number, view: View) {
     })),
   };
 }
-export type TicketDetail = Awaited<ReturnType<typeof getTicketDetail>>;
+type TicketDetail = Awaited<ReturnType<typeof getTicketDetail>>;

@@ -3,15 +3,8 @@ import type { TicketForCommand } from "../db/repos/tickets.ts";
 import { forwardPublicMessageUpstream, reportFinalCloseUpstream } from "../upstream/forward.ts";
 import { notifyPartnerAccepted, notifyPartnerOfMessage } from "../partners/notify.ts";
 
-/** A public conversation entry just written (member or staff), as peers need it. */
-export type PublicMessageEvent = {
-  id: number;
-  authorKind: "MEMBER" | "STAFF";
-  authorName: string;
-  body: string;
-  createdAt: Date;
-  attachmentIds: number[];
-};
+import type { PublicMessageEvent } from "../domain/public-message.ts";
+
 
 /**
  * What other systems must hear about a ticket change, called inside the change's transaction so

@@ -2,14 +2,16 @@
 // answers, always through runTicketCommand and the lifecycle table. Every function here runs in
 // the caller's transaction and is idempotent: messages are keyed `up:<id>`, events by their id in
 // the inbox (a callback's eventId equals the event id a sync lists).
-import type { Tx } from "../db/client.ts";
-import { findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
+import type { DbOrTx, Tx } from "../db/client.ts";
+import { nextLinkState } from "../domain/upstream-link.ts";
+import { enqueueOutbox, findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
 import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
 import { runTicketCommandInTx, type ActorRef } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
-import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "./protocol.ts";
+import { attachmentOrderingKey, remoteFileKey } from "./outbox-types.ts";
+import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "../protocol/schemas.ts";
 
 export type LinkRef = { id: number; ticketId: number; connectionId: number; guid: string | null; state: UpstreamTicketState };
 
@@ -51,13 +53,24 @@ export async function applyUpstreamMessage(tx: Tx, link: LinkRef, message: Upstr
         externalId: key,
         createdAt: new Date(message.createdAt),
       });
-      // Names and hashes are kept so the conversation shows the files; see docs/ESCALATION.md on content.
-      await insertUpstreamAttachments(
+      // R7: a hash the upstream names is not a file we hold. Each file waits under a key that
+      // resolves to nothing until its bytes are fetched over the protocol and match the hash.
+      const files = await insertUpstreamAttachments(
         inner,
         link.ticketId,
         row.id,
-        message.attachments.map((a) => ({ storageKey: a.sha256, fileName: a.fileName, mimeType: a.mimeType, size: a.size, ownerKey: `upstream:${link.connectionId}` })),
+        message.attachments.map((a) => ({ storageKey: remoteFileKey(a.sha256), fileName: a.fileName, mimeType: a.mimeType, size: a.size, ownerKey: `upstream:${link.connectionId}` })),
       );
+      for (const file of files) {
+        await enqueueOutbox(inner, {
+          kind: "UPSTREAM_REQUEST",
+          type: "attachment.fetch",
+          connectionId: link.connectionId,
+          ticketId: link.ticketId,
+          orderingKey: attachmentOrderingKey(link.connectionId, file.id),
+          payload: { attachmentId: file.id },
+        });
+      }
       return { messageId: row.id };
     },
     auditData: { upstreamMessageId: message.id },
@@ -113,7 +126,7 @@ async function applyReturn(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Dat
     effects: async (inner, ticket, next, now) => {
       if (next.escalation === ticket.escalation) return; // late or repeated: no second 已回转 line
       await writeSystemMessage(inner, ticket.id, "upstreamReturned", {}, at(now));
-      await updateLink(inner, link.id, { state: "RETURNED" });
+      await reportLinkState(inner, link, "RETURNED");
     },
     auditData,
   });
@@ -128,7 +141,7 @@ async function applyUpstreamClose(tx: Tx, link: LinkRef, actor: ActorRef, at: (n
     effects: async (inner, ticket, next, now) => {
       if (next.escalation === ticket.escalation) return;
       await writeSystemMessage(inner, ticket.id, "upstreamClosed", {}, at(now));
-      if (link.state !== "FINISHED") await updateLink(inner, link.id, { state: "CLOSED" });
+      await reportLinkState(inner, link, "CLOSED");
     },
     auditData,
   });
@@ -144,7 +157,15 @@ export async function reconcileUpstreamState(tx: Tx, link: LinkRef, state: Upstr
   const auditData = { reconciledFrom: state };
   if (state === "CLOSED") await applyUpstreamClose(tx, link, actor, (now) => now, auditData);
   if (state === "RETURNED") await applyReturn(tx, link, actor, (now) => now, auditData);
-  if (link.state !== state) await updateLink(tx, link.id, { state });
+  await reportLinkState(tx, link, state);
+}
+
+/** Every change of UpstreamLink.state goes through its table (domain/upstream-link.ts). */
+export async function reportLinkState(tx: DbOrTx, link: LinkRef, reported: UpstreamTicketState, also: { cursor?: string; lastSyncedAt?: Date } = {}): Promise<void> {
+  const state = nextLinkState(link.state, reported);
+  if (state === link.state && also.cursor === undefined && also.lastSyncedAt === undefined) return;
+  await updateLink(tx, link.id, { ...also, state });
+  link.state = state;
 }
 
 /**
@@ -161,7 +182,7 @@ export async function recordGuid(tx: Tx, link: LinkRef, guid: string, state: Ups
       action: "upstream.ack",
       actor: { kind: "UPSTREAM_AGENT" },
       effects: async (inner) => {
-        await updateLink(inner, link.id, { guid, state });
+        await updateLink(inner, link.id, { guid, state: nextLinkState(link.state, state) });
       },
       auditData: { guid },
     });

@@ -4,9 +4,9 @@ import { acceptTicket } from "@/server/services/staff-ticket-service";
 import { POST } from "@/app/api/upstream/v1/callbacks/[connectionId]/route";
 import { createUpstreamClient } from "./client";
 import { escalateTicket, getEscalationView } from "./escalate";
-import { signedHeaders } from "./signature";
+import { signedHeaders } from "../protocol/signature";
 import { syncTicketNow } from "./sync";
-import { MAX_CALLBACK_BODY_BYTES, type CallbackEvent } from "./protocol";
+import { MAX_CALLBACK_BODY_BYTES, type CallbackEvent } from "../protocol/schemas";
 
 let f: Fixture;
 beforeAll(async () => {

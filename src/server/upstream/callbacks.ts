@@ -1,6 +1,6 @@
-// The upstream's callbacks (§7), received: limit → connection → signature → schema → inbox → apply.
-// Every refusal is a protocol error body (§8) with a 4xx; nothing is stored before the signature
-// holds, and a duplicate eventId is answered 200 and changes nothing.
+// The upstream's callbacks (§7), received: the protocol frame (size → connection → clock → body →
+// signature → replay) → link (404) → schema → inbox → apply. Nothing is stored before the
+// signature holds.
 import type { Db, Tx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { findInboxEvent, insertInboxEvent, listUnprocessedInboxEvents, markInboxEvent } from "../db/repos/inbox.ts";
@@ -8,59 +8,52 @@ import { findConnectionWithSecret, findLinkForCallback, type ConnectionWithSecre
 import { isUniqueViolation } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
 import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, type LinkRef } from "./apply.ts";
-import { decryptSecret } from "./secret-box.ts";
-import { SIGNATURE_HEADERS, verifyRequest, type HeaderReader } from "./signature.ts";
-import { HTTP_STATUS_FOR_ERROR, ZCallbackEvent, errorCodeForVerifyFailure, type CallbackEvent, type ProtocolErrorBody, type ProtocolErrorCode } from "./protocol.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { openSignedRequest, parseJsonValue, validate } from "../protocol/inbound-frame.ts";
+import { MAX_CALLBACK_BODY_BYTES, ZCallbackEvent, type CallbackEvent } from "../protocol/schemas.ts";
 import { inTicketTurn, isContention, retryOnContention } from "../services/contention.ts";
 
-export type CallbackRequest = {
-  method: string;
-  /** Path and query as received: what the sender signed. */
-  pathWithQuery: string;
-  headers: HeaderReader;
-  /** The bytes as received; null when the body was over MAX_CALLBACK_BODY_BYTES (not read further). */
-  rawBody: Uint8Array | null;
-};
-export type CallbackAnswer = { status: number; body: ProtocolErrorBody | { ok: true; duplicate?: boolean } | { ok: true; queued: true } };
+const CONNECTION_ID = /^\d{1,9}$/;
 
-function refuse(code: ProtocolErrorCode, message: string, context: Record<string, unknown>, issues?: { path: string; message: string }[]): CallbackAnswer {
-  logger.warn({ ...context, code }, "upstream callback refused");
-  return { status: HTTP_STATUS_FOR_ERROR[code], body: { error: { code, message, ...(issues ? { issues } : {}) } } };
+/** §4: the connection's secret, and the previous one while its grace lasts (the upstream still signs with it). */
+export function connectionSecrets(authSecret: string, connection: ConnectionWithSecret, now: Date): string[] {
+  const box = createSecretBox(authSecret);
+  const secrets = [box.open(connection.secretEncrypted)];
+  if (connection.previousSecretEncrypted && connection.previousSecretExpiresAt && connection.previousSecretExpiresAt > now) {
+    secrets.push(box.open(connection.previousSecretEncrypted));
+  }
+  return secrets;
 }
 
-export async function handleUpstreamCallback(db: Db, deps: { authSecret: string }, connectionIdText: string, request: CallbackRequest): Promise<CallbackAnswer> {
-  const log = { connectionId: connectionIdText };
-  if (request.rawBody === null) return refuse("payload_too_large", "callback body over 1 MiB", log);
+/**
+ * The downstream role's door: the protocol frame with the upstream connection named in the URL as
+ * the counterpart. Refusals throw ProtocolError (answered by the caller); a duplicate eventId
+ * is answered 200 and changes nothing.
+ */
+export async function handleUpstreamCallback(db: Db, deps: { authSecret: string }, connectionIdText: string, request: Request, now = new Date()): Promise<{ status: number; body: CallbackAnswerBody }> {
+  const { counterpart: connection, rawBody } = await openSignedRequest(request, {
+    db,
+    maxBodyBytes: MAX_CALLBACK_BODY_BYTES,
+    now,
+    door: `upstream:${connectionIdText}`,
+    // Unknown connection, foreign partner or key: one answer for all, so probing learns nothing (§3).
+    lookup: async ({ partnerId, keyId }) => {
+      const connection = CONNECTION_ID.test(connectionIdText) ? await findConnectionWithSecret(db, Number(connectionIdText)) : null;
+      if (!connection || connection.partnerId !== partnerId || connection.keyId !== keyId) return null;
+      return { counterpart: connection, secrets: () => connectionSecrets(deps.authSecret, connection, now) };
+    },
+  });
+  const log = { connectionId: connection.id };
+  const json = parseJsonValue(rawBody);
 
-  // Unknown connection, foreign partner or key: one answer for all, so probing learns nothing (§3).
-  const connection = /^\d{1,9}$/.test(connectionIdText) ? await findConnectionWithSecret(db, Number(connectionIdText)) : null;
-  const header = (name: string) => request.headers.get(name)?.trim();
-  if (!connection || header(SIGNATURE_HEADERS.partnerId) !== connection.partnerId || header(SIGNATURE_HEADERS.keyId) !== connection.keyId) {
-    return refuse("invalid_signature", "invalid signature", log);
-  }
-  const secret = openSecret(deps.authSecret, connection);
-  if (!secret) return refuse("invalid_signature", "invalid signature", { ...log, detail: "stored secret unreadable" });
-  const verified = verifyRequest({ headers: request.headers, method: request.method, pathWithQuery: request.pathWithQuery, rawBody: request.rawBody, secrets: [secret] });
-  if (!verified.ok) return refuse(errorCodeForVerifyFailure(verified.code), verified.code === "stale_timestamp" ? "timestamp outside 300 s" : "invalid signature", log);
-
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(request.rawBody).toString("utf8"));
-  } catch {
-    return refuse("validation_failed", "body is not JSON", log);
-  }
-  const parsed = ZCallbackEvent.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join("."), message: i.message }));
-    return refuse("validation_failed", "callback does not match the protocol", log, issues);
-  }
-  const event = parsed.data;
-
-  // §7.4: not (yet) one of our escalated tickets at this upstream → 404, and the upstream retries.
-  const link = /^\d{1,9}$/.test(event.externalId) ? await findLinkForCallback(db, connection.id, Number(event.externalId)) : null;
-  if (!link || (link.guid !== null && link.guid !== event.guid)) {
-    return refuse("not_found", "no escalated ticket with this externalId and guid", { ...log, eventId: event.eventId });
-  }
+  // §7.4: not (yet) one of our escalated tickets at this upstream → 404 (the upstream retries),
+  // asked before the body is judged, as at the other door.
+  const ids = json as { externalId?: unknown; guid?: unknown } | null;
+  const externalId = typeof ids?.externalId === "string" ? ids.externalId : "";
+  const link = CONNECTION_ID.test(externalId) ? await findLinkForCallback(db, connection.id, Number(externalId)) : null;
+  if (!link || (link.guid !== null && link.guid !== ids?.guid)) throw new ProtocolError("not_found", "No escalated ticket with this externalId and guid.");
+  const event = validate(ZCallbackEvent, json);
 
   try {
     const duplicate = await inTicketTurn(link.ticketId, () => retryOnContention(() => inTransaction(db, (tx) => storeAndApply(tx, link, event))));
@@ -80,6 +73,8 @@ export async function handleUpstreamCallback(db: Db, deps: { authSecret: string 
   }
 }
 
+export type CallbackAnswerBody = { ok: true; duplicate?: boolean } | { ok: true; queued: true };
+
 /** Inbox row and its effects in one transaction: either both happen or neither. Returns true for a duplicate. */
 async function storeAndApply(tx: Tx, link: LinkRef, event: CallbackEvent): Promise<boolean> {
   const source = inboxSource(link.connectionId);
@@ -96,14 +91,6 @@ async function applyCallback(tx: Tx, link: LinkRef, event: CallbackEvent) {
     await applyUpstreamMessage(tx, link, event.data);
   } else {
     await applyUpstreamEventOnce(tx, link, { id: event.eventId, type: event.type, occurredAt: event.occurredAt, data: event.data }, true);
-  }
-}
-
-function openSecret(authSecret: string, connection: ConnectionWithSecret): string | null {
-  try {
-    return decryptSecret(authSecret, connection.secretEncrypted);
-  } catch {
-    return null;
   }
 }
 

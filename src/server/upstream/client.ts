@@ -1,15 +1,13 @@
-// The downstream side of docs/UPSTREAM_PROTOCOL.md over fetch: every request signed anew (a retry
-// never goes stale), a 10 s timeout, answers validated by the protocol's schemas, and failures
-// sorted into retryable or not (§8) so the outbox knows whether to try again.
+// The downstream side of docs/UPSTREAM_PROTOCOL.md: each call through the protocol's one
+// outbound sender (signing, timeout, §8 classification), answers validated by the wire schemas.
 import type { z } from "zod";
-import { signedHeaders } from "./signature.ts";
 import {
+  MAX_ATTACHMENT_BYTES,
   PROTOCOL_PATHS,
   ZCreateUpstreamTicketResponse,
   ZGetUpstreamTicketResponse,
   ZListChangedTicketsResponse,
   ZPostUpstreamMessageResponse,
-  ZProtocolErrorBody,
   ZUpstreamTicketStateResponse,
   type CloseUpstreamTicketRequest,
   type CreateUpstreamTicketRequest,
@@ -18,12 +16,11 @@ import {
   type ListChangedTicketsResponse,
   type PostUpstreamMessageRequest,
   type PostUpstreamMessageResponse,
-  type ProtocolErrorCode,
   type UpstreamTicketStateResponse,
-} from "./protocol.ts";
-import { parseRetryAfterMs } from "../outbox/backoff.ts";
-
-export const REQUEST_TIMEOUT_MS = 10_000;
+} from "../protocol/schemas.ts";
+import { PROTOCOL_TIMEOUT_MS, ProtocolCallError, sendSigned } from "../protocol/outbound-sender.ts";
+import { readBodyWithin } from "../http/read-body.ts";
+import { storableJson } from "../protocol/storable-text.ts";
 
 export type UpstreamCredentials = { baseUrl: string; partnerId: string; keyId: string; secret: string };
 
@@ -39,68 +36,37 @@ export interface UpstreamClient {
   close(guid: string, request: CloseUpstreamTicketRequest): Promise<UpstreamTicketStateResponse>;
   getTicket(guid: string, after?: string): Promise<GetUpstreamTicketResponse>;
   listChanged(query: { changedAfter?: string; limit?: number }): Promise<ListChangedTicketsResponse>;
+  /** §6.7: a file's bytes, at most MAX_ATTACHMENT_BYTES; the caller checks them against the hash. */
+  getAttachment(guid: string, sha256: string): Promise<Uint8Array>;
 }
 
-/**
- * A failed call. `message` names the method, path and status or network failure — never a body
- * or a header, so it can go to logs and the dead-letter list as it is.
- */
-export class UpstreamCallError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly code: ProtocolErrorCode | null,
-    readonly retryable: boolean,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = "UpstreamCallError";
-  }
-}
-
-/** §8: what a sender does with each answer. 401s are retried: a secret rotation may be under way. */
-function isRetryable(status: number, code: ProtocolErrorCode | null): boolean {
-  if (status === 408 || status === 429 || status >= 500) return true;
-  return code === "invalid_signature" || code === "stale_timestamp";
-}
-
-export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = REQUEST_TIMEOUT_MS, onSent?: SentObserver): UpstreamClient {
+export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = PROTOCOL_TIMEOUT_MS, onSent?: SentObserver): UpstreamClient {
   const base = new URL(credentials.baseUrl);
   // A baseUrl with a path prefix is part of what is sent, so it is part of what is signed.
   const prefix = base.pathname.replace(/\/+$/, "");
 
-  async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, body?: unknown): Promise<{ status: number; value: T }> {
-    const pathWithQuery = prefix + path;
-    const raw = body === undefined ? "" : JSON.stringify(body);
-    const headers = signedHeaders({ ...credentials, method, pathWithQuery, body: raw });
+  async function send(method: "GET" | "POST", path: string, body?: unknown): Promise<{ label: string; response: Response }> {
     const label = `${method} ${path.split("?")[0]}`;
+    const pathWithQuery = prefix + path;
+    const url = new URL(pathWithQuery, base.origin);
+    const raw = body === undefined ? "" : JSON.stringify(body);
     let response: Response;
     try {
-      response = await fetch(new URL(pathWithQuery, base.origin), {
-        method,
-        headers,
-        body: method === "POST" ? raw : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: "error", // a signed request goes to the configured upstream and nowhere else
-      });
+      response = await sendSigned({ direction: "request", url, method, body: raw, credentials, label, timeoutMs });
     } catch (e) {
-      if (method === "POST") onSent?.({ method, pathWithQuery, body: raw, status: null });
-      const reason = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError") ? `timeout after ${timeoutMs / 1000} s` : networkReason(e);
-      throw new UpstreamCallError(`${label}: ${reason}`, null, null, true);
+      if (method === "POST" && e instanceof ProtocolCallError) onSent?.({ method, pathWithQuery, body: raw, status: e.status });
+      throw e;
     }
     if (method === "POST") onSent?.({ method, pathWithQuery, body: raw, status: response.status });
-    const text = await response.text().catch(() => "");
-    const json = safeJson(text);
-    if (!response.ok) {
-      const parsed = ZProtocolErrorBody.safeParse(json);
-      const code = parsed.success ? parsed.data.error.code : null;
-      const retryAfterMs = response.status === 429 ? parseRetryAfterMs(response.headers.get("retry-after")) : undefined;
-      throw new UpstreamCallError(`${label}: HTTP ${response.status}${code ? ` ${code}` : ""}`, response.status, code, isRetryable(response.status, code), retryAfterMs);
-    }
-    const parsed = schema.safeParse(json);
+    return { label, response };
+  }
+
+  async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, body?: unknown): Promise<{ status: number; value: T }> {
+    const { label, response } = await send(method, path, body);
+    const parsed = schema.safeParse(safeJson(await response.text().catch(() => "")));
     if (!parsed.success) {
       // The upstream acted (2xx) but said something we cannot read: retrying is safe (§9) and may help.
-      throw new UpstreamCallError(`${label}: HTTP ${response.status} with an answer that does not match the protocol`, response.status, null, true);
+      throw new ProtocolCallError(`${label}: HTTP ${response.status} with an answer that does not match the protocol`, response.status, null, true);
     }
     return { status: response.status, value: parsed.data };
   }
@@ -115,20 +81,20 @@ export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs
     close: async (guid, request) => (await call("POST", PROTOCOL_PATHS.close(guid), ZUpstreamTicketStateResponse, request)).value,
     getTicket: async (guid, after) => (await call("GET", PROTOCOL_PATHS.ticket(guid, after), ZGetUpstreamTicketResponse)).value,
     listChanged: async (query) => (await call("GET", PROTOCOL_PATHS.changedTickets(query), ZListChangedTicketsResponse)).value,
+    async getAttachment(guid, sha256) {
+      const { label, response } = await send("GET", PROTOCOL_PATHS.attachment(guid, sha256));
+      const bytes = await readBodyWithin(response, MAX_ATTACHMENT_BYTES);
+      if (!bytes) throw new ProtocolCallError(`${label}: file over ${MAX_ATTACHMENT_BYTES} bytes`, response.status, null, false);
+      return bytes;
+    },
   };
 }
 
+/** Answers follow the same text rule as requests (storable-text.ts). */
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return storableJson(text);
   } catch {
     return undefined;
   }
-}
-
-/** fetch hides the socket error in `cause`; its code (ECONNREFUSED …) is the useful part. */
-function networkReason(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === "string" ? cause.code : undefined;
-  return `network error${code ? ` ${code}` : ""}`;
 }

@@ -1,5 +1,5 @@
 // 上级资源: the super admin's upstream connections. The secret goes in once, sealed at rest
-// (secret-box.ts), and never comes back out through any listing, answer or log line.
+// (crypto/secret-box.ts), and never comes back out through any listing, answer or log line.
 import { z } from "zod";
 import { ZId, ZStorableString, zText } from "../schemas.ts";
 import type { Db, DbOrTx } from "../db/client.ts";
@@ -12,11 +12,13 @@ import {
   insertConnection,
   listConnections,
   updateConnection,
+  type ConnectionWithSecret,
 } from "../db/repos/upstream.ts";
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
-import { encryptSecret } from "./secret-box.ts";
-import { UpstreamCallError } from "./client.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
+import { ROTATION_GRACE_MS } from "../protocol/signature.ts";
+import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 
 const ZProtocolText = z.string().trim().min(1, "escalation.errors.required").max(64).regex(/^[A-Za-z0-9._~-]+$/, "escalation.errors.idChars");
 
@@ -44,8 +46,15 @@ export const ZUpdateConnectionInput = ZConnectionInput.extend({
     .optional(),
 });
 
-export function listUpstreamConnections(db: Db, deps: Pick<UpstreamDeps, "publicUrl">) {
-  return listConnections(db).then((rows) => rows.map((row) => ({ ...row, callbackUrl: deps.publicUrl + callbackPath(row.id) })));
+export function listUpstreamConnections(db: Db, deps: Pick<UpstreamDeps, "publicUrl">, now = new Date()) {
+  return listConnections(db).then((rows) =>
+    rows.map(({ previousSecretExpiresAt, ...row }) => ({
+      ...row,
+      callbackUrl: deps.publicUrl + callbackPath(row.id),
+      /** While a rotation's grace lasts: callbacks signed with the previous secret are still accepted. */
+      rotationGraceUntil: previousSecretExpiresAt && previousSecretExpiresAt > now ? previousSecretExpiresAt : null,
+    })),
+  );
 }
 
 const nameTaken = () => new AppError("CONFLICT", "escalation.errors.nameTaken");
@@ -55,7 +64,7 @@ export async function createUpstreamConnection(db: Db, deps: Pick<UpstreamDeps, 
   try {
     return await inTransaction(db, async (tx) => {
       if (fields.isDefault) await clearDefaultConnection(tx);
-      return insertConnection(tx, { ...fields, baseUrl: trimSlash(fields.baseUrl), secretEncrypted: encryptSecret(deps.authSecret, secret) });
+      return insertConnection(tx, { ...fields, baseUrl: trimSlash(fields.baseUrl), secretEncrypted: createSecretBox(deps.authSecret).seal(secret) });
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken();
@@ -63,16 +72,33 @@ export async function createUpstreamConnection(db: Db, deps: Pick<UpstreamDeps, 
   }
 }
 
-export async function updateUpstreamConnection(db: Db, deps: Pick<UpstreamDeps, "authSecret">, input: z.infer<typeof ZUpdateConnectionInput>) {
+/**
+ * A new secret pasted after the upstream rotated (§4 step 3): the old one becomes previous and is
+ * still accepted on callbacks for the grace period, since the upstream keeps signing with it.
+ */
+function rotatedSecret(box: ReturnType<typeof createSecretBox>, current: ConnectionWithSecret, secret: string, now: Date) {
+  let same = false;
+  try {
+    same = box.open(current.secretEncrypted) === secret;
+  } catch {
+    // Unreadable (another AUTH_SECRET): nothing worth keeping as previous.
+    return { secretEncrypted: box.seal(secret), previousSecretEncrypted: null, previousSecretExpiresAt: null };
+  }
+  if (same) return {};
+  return { secretEncrypted: box.seal(secret), previousSecretEncrypted: current.secretEncrypted, previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS) };
+}
+
+export async function updateUpstreamConnection(db: Db, deps: Pick<UpstreamDeps, "authSecret">, input: z.infer<typeof ZUpdateConnectionInput>, now = new Date()) {
   const { id, secret, ...fields } = input;
   try {
     return await inTransaction(db, async (tx) => {
-      if (!(await findConnectionWithSecret(tx, id))) throw notFound("upstream");
+      const current = await findConnectionWithSecret(tx, id);
+      if (!current) throw notFound("upstream");
       if (fields.isDefault) await clearDefaultConnection(tx, id);
       return updateConnection(tx, id, {
         ...fields,
         baseUrl: trimSlash(fields.baseUrl),
-        ...(secret ? { secretEncrypted: encryptSecret(deps.authSecret, secret) } : {}),
+        ...(secret ? rotatedSecret(createSecretBox(deps.authSecret), current, secret, now) : {}),
       });
     });
   } catch (e) {
@@ -89,7 +115,7 @@ export async function testUpstreamConnection(db: Db, deps: UpstreamDeps, id: num
     await clientForConnection(deps, connection).listChanged({ limit: 1 });
     return { ok: true };
   } catch (e) {
-    if (e instanceof UpstreamCallError) return { ok: false, error: e.message };
+    if (e instanceof ProtocolCallError) return { ok: false, error: e.message };
     throw e;
   }
 }

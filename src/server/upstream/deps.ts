@@ -5,9 +5,10 @@ import type { ConnectionWithSecret } from "../db/repos/upstream.ts";
 import path from "node:path";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
-import { REQUEST_TIMEOUT_MS, createUpstreamClient, type SentObserver, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
-import { decryptSecret } from "./secret-box.ts";
-import { PROTOCOL_BASE_PATH } from "./protocol.ts";
+import { createUpstreamClient, type SentObserver, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
+import { PROTOCOL_TIMEOUT_MS } from "../protocol/outbound-sender.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
+import { PROTOCOL_BASE_PATH } from "../protocol/schemas.ts";
 
 export type UpstreamDeps = {
   /** Derives the key that seals connection secrets. */
@@ -24,7 +25,7 @@ export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "p
     authSecret: config.authSecret,
     publicUrl: config.publicUrl,
     files: new LocalDiskBlobStore(path.join(config.dataDir, "files")),
-    createClient: (credentials, onSent) => createUpstreamClient(credentials, REQUEST_TIMEOUT_MS, onSent),
+    createClient: (credentials, onSent) => createUpstreamClient(credentials, PROTOCOL_TIMEOUT_MS, onSent),
   };
 }
 
@@ -37,7 +38,7 @@ export function clientForConnection(
     baseUrl: connection.baseUrl,
     partnerId: connection.partnerId,
     keyId: connection.keyId,
-    secret: decryptSecret(deps.authSecret, connection.secretEncrypted),
+    secret: createSecretBox(deps.authSecret).open(connection.secretEncrypted),
   }, onSent);
 }
 

@@ -9,6 +9,7 @@ import { planEscalationShare } from "../services/sharing-service.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { resolveConnectionForTicket } from "./connections.ts";
 import { upstreamOrderingKey } from "./outbox-types.ts";
+import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
 
 export type TicketRef = { ticketId: number; expectedVersion?: number };
 /** `fileIds`: the public files staff ticked in the dialog (absent: the sharing policy's default). */
@@ -68,11 +69,12 @@ export async function getEscalationView(db: Db, ticketId: number): Promise<Escal
   const link = await findLinkByTicket(db, ticketId);
   if (!link) return null;
   const [ticket, open] = await Promise.all([findTicketEscalation(db, ticketId), findOpenOutboxForTicket(db, ticketId, "UPSTREAM_REQUEST")]);
-  const awaitingReEscalation = open?.type === "ticket.escalate" && open.status === "PENDING";
+
   return {
     connectionName: link.connection.name,
     guid: link.guid,
-    pending: ticket?.escalation === "ESCALATED" && (link.guid === null || awaitingReEscalation),
+    pending:
+      ticket !== null && isAwaitingUpstreamAck({ escalation: ticket.escalation, link, reEscalationPending: open?.type === "ticket.escalate" && open.status === "PENDING" }),
     linkState: link.state,
     lastSyncedAt: link.lastSyncedAt,
     lastError: open?.lastError ?? null,

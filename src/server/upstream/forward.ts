@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { enqueueOutbox, type TicketForCommand } from "../db/repos/tickets.ts";
-import type { PublicMessageEvent } from "../services/ticket-hooks.ts";
+import type { PublicMessageEvent } from "../domain/public-message.ts";
 import { upstreamOrderingKey } from "./outbox-types.ts";
 
 // Called by ticket-hooks inside the transaction of the change, so the outbox entry commits (or

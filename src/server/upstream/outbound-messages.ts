@@ -5,7 +5,7 @@
 import type { SharedMessage } from "../domain/sharing-policy.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { externalMessageId } from "./outbox-types.ts";
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type InlineAttachment, type NewUpstreamMessage } from "./protocol.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type InlineAttachment, type NewUpstreamMessage } from "../protocol/schemas.ts";
 
 type StoredFile = { id: number; fileName: string; mimeType: string; size: number; storageKey: string };
 

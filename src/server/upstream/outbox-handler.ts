@@ -5,26 +5,30 @@ import { inTransaction } from "../db/transaction.ts";
 import { enqueueOutbox } from "../db/repos/tickets.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import {
+  findAttachmentToFetch,
   findConnectionWithSecret,
   findLinkByTicket,
   findTicketForUpstream,
   recordConnectionStatus,
+  recordFetchedAttachment,
   updateLink,
   type ConnectionWithSecret,
   type LinkWithConnection,
 } from "../db/repos/upstream.ts";
 import { logger } from "../logger.ts";
 import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
-import { reconcileUpstreamState, recordGuid } from "./apply.ts";
-import { UpstreamCallError, type UpstreamClient } from "./client.ts";
+import { reconcileUpstreamState, recordGuid, reportLinkState } from "./apply.ts";
+import type { UpstreamClient } from "./client.ts";
+import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
 import { findPublicEntriesForSharing, findTicketForSharing, insertUpstreamDelivery } from "../db/repos/sharing.ts";
 import { knownContactsOf, messageWasMasked, shareMessage, shareTicket, type SharedMessage } from "../domain/sharing-policy.ts";
 import { getSharingPolicy } from "../services/sharing-service.ts";
 import type { SentRequest } from "./client.ts";
-import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
-import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "./protocol.ts";
+import { ZAttachmentFetchPayload, ZCreatePayload, ZMessagePayload, remoteFileHash, upstreamOrderingKey } from "./outbox-types.ts";
+import { sha256Hex } from "../protocol/signature.ts";
+import { MAX_BODY_BYTES, MAX_CREATE_MESSAGES, MAX_REQUEST_TEXT_LENGTH, messageTextLength, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 import { syncLink } from "./sync.ts";
 
@@ -101,13 +105,16 @@ async function deliver(ctx: Context): Promise<DeliveryOutcome> {
       case "ticket.close":
         await deliverStateRequest(ctx, "close");
         break;
+      case "attachment.fetch":
+        await fetchAttachment(ctx);
+        break;
       default:
         return dead(`unknown upstream request type ${row.type}`);
     }
     return { ok: true };
   } catch (e) {
     if (e instanceof NoGuidYet) return { ok: false, retryable: true, error: "waiting for the upstream to acknowledge the escalation (no GUID yet)" };
-    if (e instanceof UpstreamCallError) return onCallError(ctx, e);
+    if (e instanceof ProtocolCallError) return onCallError(ctx, e);
     throw e;
   }
 }
@@ -116,7 +123,7 @@ async function deliverCreate(ctx: Context) {
   const { db, deps, row, link } = ctx;
   const { messageIds, fileIds } = ZCreatePayload.parse(row.payload);
   const [ticket, sharing, policy] = await Promise.all([findTicketForUpstream(db, row.ticketId), findTicketForSharing(db, row.ticketId), getSharingPolicy(db, link.connectionId)]);
-  if (!ticket || !sharing || ticket.category.type === "NORMAL") throw new UpstreamCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
+  if (!ticket || !sharing || ticket.category.type === "NORMAL") throw new ProtocolCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
   // The files staff ticked in the escalate dialog; an entry from before the dialog follows the policy.
   const ticked = fileIds ? new Set(fileIds) : null;
   const entries = await findPublicEntriesForSharing(db, row.ticketId, messageIds);
@@ -133,10 +140,14 @@ async function deliverCreate(ctx: Context) {
       : {}),
     callbackUrl: deps.publicUrl + callbackPath(link.connectionId),
   };
-  // §6.1: the oldest messages that fit in 8 MiB go with the create, the rest follow as messages.
+  // §6.1: the oldest messages that fit the limits (§5) go with the create, the rest follow as messages.
   const overflow: number[] = [];
   request.messages = history.map((h) => h.message);
-  while (request.messages.length > 1 && Buffer.byteLength(JSON.stringify(request)) > MAX_BODY_BYTES) {
+  const overLimits = () =>
+    request.messages.length > MAX_CREATE_MESSAGES ||
+    messageTextLength(request.messages) > MAX_REQUEST_TEXT_LENGTH ||
+    Buffer.byteLength(JSON.stringify(request)) > MAX_BODY_BYTES;
+  while (request.messages.length > 1 && overLimits()) {
     request.messages.pop();
   }
   const sent = new Set(request.messages.map((m) => m.externalMessageId));
@@ -180,7 +191,7 @@ async function deliverMessage(ctx: Context) {
     getSharingPolicy(ctx.db, ctx.link.connectionId),
     findPublicEntriesForSharing(ctx.db, ctx.row.ticketId, [messageId]),
   ]);
-  if (!ticket || entries.length === 0) throw new UpstreamCallError("the message is not a public reply (never forwarded)", null, null, false);
+  if (!ticket || entries.length === 0) throw new ProtocolCallError("the message is not a public reply (never forwarded)", null, null, false);
   // Later replies pass through the same policy; their files follow its default.
   const shared = entries.map((e) => shareMessage(policy, knownContactsOf(ticket), e, () => policy.forwardFilesByDefault));
   const parts = await wireMessages(ctx, shared);
@@ -192,13 +203,25 @@ async function deliverMessage(ctx: Context) {
 async function deliverStateRequest(ctx: Context, which: "escalate" | "close") {
   const guid = await requireGuid(ctx);
   const answer = which === "escalate" ? await ctx.client.escalate(guid, {}) : await ctx.client.close(guid, {});
-  await updateLink(ctx.db, ctx.link.id, { state: answer.state });
+  await reportLinkState(ctx.db, { ...ctx.link }, answer.state);
+}
+
+/** R7: an upstream file becomes downloadable only with bytes we fetched and checked against its hash. */
+async function fetchAttachment(ctx: Context) {
+  const { attachmentId } = ZAttachmentFetchPayload.parse(ctx.row.payload);
+  const file = await findAttachmentToFetch(ctx.db, attachmentId);
+  const sha256 = file && file.ticketId === ctx.row.ticketId ? remoteFileHash(file.storageKey) : null;
+  if (!file || !sha256) return; // gone, or already fetched
+  const bytes = await ctx.client.getAttachment(await requireGuid(ctx), sha256);
+  if (sha256Hex(bytes) !== sha256) throw new ProtocolCallError("GET attachment: the bytes do not match the file's sha256", null, null, false);
+  const key = await ctx.deps.files.put(bytes);
+  await recordFetchedAttachment(ctx.db, file.id, file.storageKey, key);
 }
 
 async function requireGuid(ctx: Context): Promise<string> {
   if (ctx.link.guid) return ctx.link.guid;
   if (await hasPendingOutbox(ctx.db, ctx.row.ticketId, "ticket.create")) throw new NoGuidYet();
-  throw new UpstreamCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
+  throw new ProtocolCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
 }
 
 type StoredFile = { id: number; fileName: string; mimeType: string; size: number; storageKey: string };
@@ -214,7 +237,7 @@ async function wireMessages(ctx: Context, shared: SharedMessage<StoredFile>[]): 
 }
 
 /** §8: what each failure means for this entry, the ticket and the connection. */
-async function onCallError(ctx: Context, e: UpstreamCallError): Promise<DeliveryOutcome> {
+async function onCallError(ctx: Context, e: ProtocolCallError): Promise<DeliveryOutcome> {
   const { db, connection } = ctx;
   if (e.status === 410 || e.code === "partner_disabled") {
     // 410: the partnership is gone — pause the connection so nothing else is sent into the void.

@@ -18,10 +18,11 @@ import { logger, safeError } from "../logger.ts";
 import { runTicketCommandInTx } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import type { StaffViewer } from "../viewer.ts";
-import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, type LinkRef } from "./apply.ts";
-import { UpstreamCallError, type UpstreamClient } from "./client.ts";
+import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, reportLinkState, type LinkRef } from "./apply.ts";
+import type { UpstreamClient } from "./client.ts";
+import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";
-import type { GetUpstreamTicketResponse, UpstreamTicketState } from "./protocol.ts";
+import type { GetUpstreamTicketResponse, UpstreamTicketState } from "../protocol/schemas.ts";
 import { retryOnContention } from "../services/contention.ts";
 
 /** Enough for 10 000 items on one ticket; a longer history continues on the next sync. */
@@ -55,7 +56,7 @@ export async function applyPulledPages(tx: Tx, link: LinkRef, pages: GetUpstream
   const last = pages.at(-1);
   if (last) {
     await reconcileUpstreamState(tx, link, last.state);
-    await updateLink(tx, link.id, { cursor: last.cursor, lastSyncedAt: now, state: last.state });
+    await reportLinkState(tx, link, last.state, { cursor: last.cursor, lastSyncedAt: now });
   }
   return { newMessages, newEvents, state: last?.state ?? null };
 }
@@ -100,7 +101,7 @@ export async function syncTicketNow(db: Db, deps: UpstreamDeps, viewer: StaffVie
   try {
     pages = await pullTicket(clientForConnection(deps, connection), { guid: link.guid, cursor: link.cursor });
   } catch (e) {
-    if (!(e instanceof UpstreamCallError)) throw e;
+    if (!(e instanceof ProtocolCallError)) throw e;
     throw new AppError("UPSTREAM_UNAVAILABLE", e.retryable ? "escalation.errors.upstreamUnavailable" : "escalation.errors.upstreamRefused", {
       params: { name: connection.name, status: e.status ?? "-" },
       detail: e.message,
@@ -150,8 +151,8 @@ export async function syncConnection(db: Db, deps: UpstreamDeps, connection: Con
     }
     await recordConnectionStatus(db, connection.id, { lastSyncAt: now, lastError: null });
   } catch (e) {
-    const reason = e instanceof UpstreamCallError ? e.message : "internal error during sync";
-    if (!(e instanceof UpstreamCallError)) logger.error({ connectionId: connection.id, err: safeError(e) }, "upstream sync failed");
+    const reason = e instanceof ProtocolCallError ? e.message : "internal error during sync";
+    if (!(e instanceof ProtocolCallError)) logger.error({ connectionId: connection.id, err: safeError(e) }, "upstream sync failed");
     await recordConnectionStatus(db, connection.id, { lastError: `${now.toISOString()} ${reason}` });
   }
   return { tickets };

@@ -4,7 +4,7 @@ import { asStaff, asSuperAdmin } from "@/test/callers";
 import { UpstreamPeer } from "@/test/upstream-peer";
 import { acceptTicket } from "@/server/services/staff-ticket-service";
 import { escalateTicket, getEscalationView } from "./escalate";
-import { decryptSecret } from "./secret-box";
+import { createSecretBox } from "@/server/crypto/secret-box";
 
 let f: Fixture;
 let second: UpstreamPeer;
@@ -40,7 +40,7 @@ describe(`upstream connections (${process.env.TEST_DATABASE_URL ? "postgres" : "
     expect(listed.find((c) => c.id === created.id)?.callbackUrl).toBe(`http://localhost:3000/api/upstream/v1/callbacks/${created.id}`);
     const row = await db().upstreamConnection.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.secretEncrypted).not.toContain(second.secret);
-    expect(decryptSecret(process.env.AUTH_SECRET!, row.secretEncrypted)).toBe(second.secret);
+    expect(createSecretBox(process.env.AUTH_SECRET!).open(row.secretEncrypted)).toBe(second.secret);
 
     // Editing without a secret keeps it; a duplicate name and a bad URL get clear messages.
     await asSuperAdmin(db()).upstreams.update({ ...input({ secret: "" }), id: created.id, keyId: second.keyId });

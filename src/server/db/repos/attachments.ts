@@ -25,4 +25,4 @@ export function findAttachmentForDownload(db: DbOrTx, id: number) {
     },
   });
 }
-export type AttachmentForDownload = NonNullable<Awaited<ReturnType<typeof findAttachmentForDownload>>>;
+type AttachmentForDownload = NonNullable<Awaited<ReturnType<typeof findAttachmentForDownload>>>;

@@ -30,7 +30,3 @@ export function listUnprocessedInboxEvents(db: DbOrTx, sourcePrefix: string, rec
     select: { id: true, source: true, eventId: true, type: true, payload: true },
   });
 }
-
-export function countInboxEvents(db: DbOrTx, source: string) {
-  return db.inboxEvent.count({ where: { source } });
-}

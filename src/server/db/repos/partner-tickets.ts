@@ -1,6 +1,7 @@
 import type { Prisma } from "../generated/client.ts";
-import type { TicketType } from "../generated/enums.ts";
+import type { TicketStatus, TicketType, UpstreamTicketState } from "../generated/enums.ts";
 import type { DbOrTx } from "../client.ts";
+import type { NewMessage } from "./tickets.ts";
 
 // Queries of the upstream role: tickets our downstream partners sent us, always scoped by partner.
 
@@ -30,16 +31,18 @@ export function findPartnerTicketById(db: DbOrTx, id: number) {
   return db.ticket.findUnique({ where: { id }, select: { ...TICKET_REF, partnerId: true, assigneeId: true } });
 }
 
-/** Where a partner's ticket of `type` lands: the first enabled category of that type. */
-export function findFirstEnabledCategoryOfType(db: DbOrTx, type: TicketType) {
-  return db.category.findFirst({
-    where: { type, enabled: true },
+/** Candidates for a partner's ticket of `type`, in the order they are tried (R10 picks one). */
+export function findCategoriesOfType(db: DbOrTx, type: TicketType) {
+  return db.category.findMany({
+    where: { type },
     orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
-    select: { id: true },
+    select: { id: true, enabled: true, group: { select: { enabled: true } } },
   });
 }
 
 export type NewPartnerTicket = {
+  status: TicketStatus;
+  partnerState: UpstreamTicketState;
   title: string;
   categoryId: number;
   partnerId: number;
@@ -56,7 +59,7 @@ export type NewPartnerTicket = {
 
 export function insertPartnerTicket(db: DbOrTx, data: NewPartnerTicket) {
   return db.ticket.create({
-    data: { ...data, status: "PENDING", partnerState: "OPEN", updatedAt: data.createdAt },
+    data: { ...data, updatedAt: data.createdAt },
     select: TICKET_REF,
   });
 }
@@ -75,12 +78,19 @@ export function insertAttachment(db: DbOrTx, data: NewAttachment) {
   return db.attachment.create({ data, select: { id: true } });
 }
 
-const ATTACHMENT_META = { id: true, storageKey: true, fileName: true, mimeType: true, size: true } as const;
-
-export function findAttachmentsMeta(db: DbOrTx, ids: number[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.attachment.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: ATTACHMENT_META });
+/** A create's history in two statements, however long it is (bounded by the protocol's limits). */
+export async function insertPartnerHistory(db: DbOrTx, messages: NewMessage[], files: Omit<NewAttachment, "ticketId" | "messageId">[][]) {
+  const rows = await db.ticketMessage.createManyAndReturn({ data: messages, select: { id: true, ticketId: true, externalId: true } });
+  const byExternalId = new Map(rows.map((r) => [r.externalId, r]));
+  const attachments = messages.flatMap((m, i) => {
+    const row = byExternalId.get(m.externalId ?? null)!;
+    return (files[i] ?? []).map((f) => ({ ...f, ticketId: row.ticketId, messageId: row.id }));
+  });
+  if (attachments.length > 0) await db.attachment.createMany({ data: attachments });
+  return rows.length;
 }
+
+const ATTACHMENT_META = { id: true, storageKey: true, fileName: true, mimeType: true, size: true } as const;
 
 /**
  * The conversation as a partner may see it: public entries written by people (never system

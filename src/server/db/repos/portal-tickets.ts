@@ -18,6 +18,7 @@ export function findCategoryForNewTicket(db: DbOrTx, id: number) {
 }
 
 export type NewMemberTicket = {
+  status: TicketStatus;
   memberId: number;
   categoryId: number;
   title: string;
@@ -31,7 +32,7 @@ export type NewMemberTicket = {
 
 export function insertMemberTicket(db: DbOrTx, data: NewMemberTicket) {
   return db.ticket.create({
-    data: { ...data, status: "PENDING", updatedAt: data.createdAt, memberActivityAt: data.createdAt },
+    data: { ...data, updatedAt: data.createdAt, memberActivityAt: data.createdAt },
     select: { id: true, status: true, escalation: true },
   });
 }

@@ -56,7 +56,7 @@ export function listUpstreamDeliveries(db: DbOrTx, filter: { ticketId?: number; 
     select: deliverySelect,
   });
 }
-export type UpstreamDeliveryRow = Awaited<ReturnType<typeof listUpstreamDeliveries>>[number];
+type UpstreamDeliveryRow = Awaited<ReturnType<typeof listUpstreamDeliveries>>[number];
 
 export function findUpstreamDelivery(db: DbOrTx, id: number) {
   return db.upstreamDelivery.findUnique({ where: { id }, select: deliverySelect });

@@ -12,13 +12,21 @@ export const connectionPublicSelect = {
   keyId: true,
   enabled: true,
   isDefault: true,
+  /** Only when the previous secret expires (the 上级资源 page shows the grace), never the secret. */
+  previousSecretExpiresAt: true,
   lastSyncAt: true,
   lastError: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-export const connectionWithSecretSelect = { ...connectionPublicSelect, secretEncrypted: true, syncCursor: true } as const;
+export const connectionWithSecretSelect = {
+  ...connectionPublicSelect,
+  secretEncrypted: true,
+  previousSecretEncrypted: true,
+  previousSecretExpiresAt: true,
+  syncCursor: true,
+} as const;
 
 export function listConnections(db: DbOrTx) {
   return db.upstreamConnection.findMany({ orderBy: { id: "asc" }, select: connectionPublicSelect });
@@ -39,6 +47,8 @@ export type ConnectionData = {
   partnerId: string;
   keyId: string;
   secretEncrypted: string;
+  previousSecretEncrypted?: string | null;
+  previousSecretExpiresAt?: Date | null;
   enabled: boolean;
   isDefault: boolean;
 };
@@ -102,16 +112,6 @@ export function findLinkByGuid(db: DbOrTx, connectionId: number, guid: string) {
   return db.upstreamLink.findUnique({ where: { connectionId_guid: { connectionId, guid } }, select: linkSelect });
 }
 
-/** Acknowledged links of one upstream whose ticket is not finished: the periodic sync's fallback. */
-export function listOpenLinks(db: DbOrTx, connectionId: number, take: number) {
-  return db.upstreamLink.findMany({
-    where: { connectionId, guid: { not: null }, ticket: { status: { not: "COMPLETED" } } },
-    orderBy: [{ lastSyncedAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
-    take,
-    select: linkSelect,
-  });
-}
-
 export function findTicketEscalation(db: DbOrTx, ticketId: number) {
   return db.ticket.findUnique({ where: { id: ticketId }, select: { escalation: true, status: true } });
 }
@@ -155,6 +155,15 @@ export type NewUpstreamAttachment = { storageKey: string; fileName: string; mime
 
 /** Attachments the upstream reported on one of its messages (metadata; content is fetched separately). */
 export function insertUpstreamAttachments(db: DbOrTx, ticketId: number, messageId: number, files: NewUpstreamAttachment[]) {
-  if (files.length === 0) return Promise.resolve({ count: 0 });
-  return db.attachment.createMany({ data: files.map((f) => ({ ...f, ticketId, messageId })) });
+  if (files.length === 0) return Promise.resolve([]);
+  return db.attachment.createManyAndReturn({ data: files.map((f) => ({ ...f, ticketId, messageId })), select: { id: true } });
+}
+
+export function findAttachmentToFetch(db: DbOrTx, id: number) {
+  return db.attachment.findUnique({ where: { id }, select: { id: true, ticketId: true, storageKey: true, size: true } });
+}
+
+/** The bytes arrived and matched: the row now points at them (only while it still waited for them). */
+export function recordFetchedAttachment(db: DbOrTx, id: number, pendingKey: string, storageKey: string) {
+  return db.attachment.updateMany({ where: { id, storageKey: pendingKey }, data: { storageKey } });
 }

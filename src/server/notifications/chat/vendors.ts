@@ -8,7 +8,7 @@
 // WeCom group robot: the key in the webhook URL is the credential; no signature.
 // Generic webhook: our protocol's callback signature (docs/UPSTREAM_PROTOCOL.md §3).
 import { createHmac } from "node:crypto";
-import { signedHeaders } from "../../upstream/signature.ts";
+import { signedHeaders } from "../../protocol/signature.ts";
 import { parseRetryAfterMs } from "../../outbox/backoff.ts";
 import type { DeliveryOutcome } from "../../outbox/types.ts";
 

@@ -48,6 +48,9 @@ export function UpstreamsManager() {
                 <span className="font-medium" data-testid="upstream-name">{c.name}</span>
                 <Badge tone={c.enabled ? "green" : "gray"}>{c.enabled ? t("enabledYes") : t("enabledNo")}</Badge>
                 {c.isDefault && <Badge tone="blue">{t("defaultBadge")}</Badge>}
+                {c.rotationGraceUntil && (
+                  <Badge tone="amber" testId="upstream-rotation">{t("previousSecretUntil", { time: formatLocal(c.rotationGraceUntil) })}</Badge>
+                )}
                 <span className="ml-auto flex gap-2">
                   <Button variant="secondary" data-testid="upstream-test" disabled={test.isPending} onClick={() => test.mutate({ id: c.id })}>
                     {t("test")}

@@ -17,6 +17,9 @@ export const MAX_ATTACHMENT_BYTES = 2 * MiB;
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_MESSAGE_BODY_LENGTH = 20_000;
 export const MAX_REASON_LENGTH = 2_000;
+/** A create's history: at most this many messages, and this much message text in all. */
+export const MAX_CREATE_MESSAGES = 100;
+export const MAX_REQUEST_TEXT_LENGTH = 200_000;
 export const MAX_ID_LENGTH = 100;
 export const MAX_NAME_LENGTH = 100;
 export const MAX_FILE_NAME_LENGTH = 200;
@@ -126,12 +129,22 @@ export const ZUpstreamMessage = z
   .refine(hasContent, EMPTY_MESSAGE);
 export type UpstreamMessage = z.infer<typeof ZUpstreamMessage>;
 
+/** What MAX_REQUEST_TEXT_LENGTH counts: the code points of every message body. */
+export const messageTextLength = (messages: readonly { body: string }[]) => messages.reduce((sum, m) => sum + codePoints(m.body), 0);
+
 // ------------------------------------------------------------------------ tickets: requests
 export const ZCreateUpstreamTicketRequest = z.object({
   externalId: ZProtocolId,
   type: ZUpstreamTicketType,
   title: text(MAX_TITLE_LENGTH).refine((title) => title.trim().length > 0, "title required"),
-  messages: z.array(ZNewUpstreamMessage).min(1),
+  messages: z
+    .array(ZNewUpstreamMessage)
+    .min(1)
+    .max(MAX_CREATE_MESSAGES)
+    .refine(
+      (messages) => messageTextLength(messages) <= MAX_REQUEST_TEXT_LENGTH,
+      `at most ${MAX_REQUEST_TEXT_LENGTH} characters of message text in one request`,
+    ),
   /** Only the contact fields the partner chooses to share. */
   member: z.object({
     id: ZLabel,
@@ -216,8 +229,8 @@ export const ZGetUpstreamTicketResponse = z.object({
   externalId: ZProtocolId,
   /** The current state, whatever the cursor: the truth every callback converges to. */
   state: ZUpstreamTicketState,
-  messages: z.array(ZUpstreamMessage),
-  events: z.array(ZTicketEvent),
+  messages: z.array(ZUpstreamMessage).max(MAX_TICKET_PAGE_ITEMS),
+  events: z.array(ZTicketEvent).max(MAX_TICKET_PAGE_ITEMS),
   cursor: ZCursor,
   hasMore: z.boolean(),
 });
@@ -232,7 +245,7 @@ export const ZChangedTicket = z.object({
 export type ChangedTicket = z.infer<typeof ZChangedTicket>;
 
 export const ZListChangedTicketsResponse = z.object({
-  tickets: z.array(ZChangedTicket),
+  tickets: z.array(ZChangedTicket).max(MAX_CHANGED_LIMIT),
   /** Position after the last ticket listed; null only when `tickets` is empty (keep yours). */
   nextCursor: ZCursor.nullable(),
 });

@@ -1,4 +1,4 @@
-import { HTTP_STATUS_FOR_ERROR, type ProtocolErrorBody, type ProtocolErrorCode } from "../upstream/protocol.ts";
+import { HTTP_STATUS_FOR_ERROR, type ProtocolErrorBody, type ProtocolErrorCode } from "./schemas.ts";
 import { isAppError } from "../errors.ts";
 
 /**

@@ -4,6 +4,9 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export const SIGNATURE_VERSION = "v1";
 export const DEFAULT_MAX_SKEW_SECONDS = 300;
+/** §4: how long the previous secret stays valid after a rotation, on both ends of a partnership. */
+export const ROTATION_GRACE_DAYS = 7;
+export const ROTATION_GRACE_MS = ROTATION_GRACE_DAYS * 24 * 3600_000;
 
 export const SIGNATURE_HEADERS = {
   partnerId: "X-Partner-Id",

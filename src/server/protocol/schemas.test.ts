@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import * as protocol from "./protocol.ts";
+import * as protocol from "./schemas.ts";
 import {
   base64DecodedLength,
   errorCodeForVerifyFailure,
@@ -21,7 +21,7 @@ import {
   ZPostUpstreamMessageResponse,
   ZProtocolErrorBody,
   ZUpstreamTicketStateResponse,
-} from "./protocol.ts";
+} from "./schemas.ts";
 import { sha256Hex } from "./signature.ts";
 
 const GUID = "1556285580167838";
