@@ -4,6 +4,7 @@
  * day (a Saturday or Sunday that works). Pure: every function takes the instants it works on;
  * nothing here reads a clock.
  */
+import { zoneOffsetMs } from "@/lib/zoned-date";
 
 /** Minutes since local midnight, [start, end); end may be 1440 (24:00). */
 export type WorkPeriod = { start: number; end: number };
@@ -16,7 +17,6 @@ export type BusinessCalendar = {
   overrides: ReadonlyMap<string, readonly WorkPeriod[]>;
 };
 
-export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 const MINUTE = 60_000;
 const DAY_MINUTES = 1440;
 /** A calendar without working time would loop for ever; ten years of empty days is an error. */
@@ -44,52 +44,15 @@ export function periodsProblem(periods: readonly WorkPeriod[]): "PERIOD_RANGE" |
   return null;
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // --- Time zone arithmetic (Intl only; works for zones with DST too) --------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
 /** The wall-clock fields of an instant in a zone, as if they were UTC (ms). */
-function wallClockMs(zone: string, ms: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(zone).formatToParts(new Date(ms))) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) + (ms % 1000 + 1000) % 1000;
-}
-
-/** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
-export function zoneOffsetMs(zone: string, ms: number): number {
-  return wallClockMs(zone, ms) - ms;
-}
+const wallClockMs = (zone: string, ms: number) => ms + zoneOffsetMs(new Date(ms), zone);
 
 /** The instant of a local wall-clock time (as UTC-fields ms) in a zone. */
 function instantOfWallClock(zone: string, wall: number): number {
-  let guess = wall - zoneOffsetMs(zone, wall);
-  guess = wall - zoneOffsetMs(zone, guess);
+  let guess = wall - zoneOffsetMs(new Date(wall), zone);
+  guess = wall - zoneOffsetMs(new Date(guess), zone);
   return guess;
 }
 

@@ -1,0 +1,119 @@
+import type { Prisma } from "../generated/client.ts";
+import type { DbOrTx, Tx } from "../client.ts";
+
+// Service levels: policies and calendars as the clocks need them, the ticket's SLA columns, and
+// the sweep's claims (FOR UPDATE SKIP LOCKED: any number of workers, each row to one of them).
+
+const calendarInclude = { days: { select: { date: true, working: true, periods: true } } } as const;
+
+/** The category's own enabled policy, else the enabled policy for every category (lowest id). */
+export async function findPolicyForCategory(db: DbOrTx, categoryId: number) {
+  return db.slaPolicy.findFirst({
+    where: { enabled: true, OR: [{ categoryId }, { categoryId: null }] },
+    orderBy: [{ categoryId: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    include: { calendar: { include: calendarInclude } },
+  });
+}
+export type PolicyWithCalendar = NonNullable<Awaited<ReturnType<typeof findPolicyForCategory>>>;
+
+export function findUpstreamPolicyForTicket(db: DbOrTx, ticketId: number) {
+  return db.upstreamSlaPolicy.findFirst({
+    where: { connection: { links: { some: { ticketId } } } },
+    include: { calendar: { include: calendarInclude } },
+  });
+}
+export type UpstreamPolicyWithCalendar = NonNullable<Awaited<ReturnType<typeof findUpstreamPolicyForTicket>>>;
+export type CalendarWithDays = PolicyWithCalendar["calendar"];
+
+export function findTicketSla(db: DbOrTx, ticketId: number) {
+  return db.ticket.findUnique({
+    where: { id: ticketId },
+    select: {
+      id: true,
+      categoryId: true,
+      status: true,
+      escalation: true,
+      partnerState: true,
+      assigneeId: true,
+      rating: true,
+      createdAt: true,
+      lastReplyAt: true,
+      slaClocks: true,
+      slaWarnAt: true,
+      slaDueAt: true,
+      autoCloseAt: true,
+      autoCloseRemindAt: true,
+    },
+  });
+}
+export type TicketSlaRow = NonNullable<Awaited<ReturnType<typeof findTicketSla>>>;
+
+export type TicketSlaUpdate = {
+  slaClocks: Prisma.InputJsonValue;
+  slaWarnAt: Date | null;
+  slaDueAt: Date | null;
+  slaNextCheckAt: Date | null;
+  autoCloseRemindAt: Date | null;
+  autoCloseAt: Date | null;
+} & Partial<{
+  slaFirstResponseMinutes: number;
+  slaFirstResponseMet: boolean;
+  slaResolutionMinutes: number;
+  slaResolutionMet: boolean;
+  upstreamAckMinutes: number;
+  upstreamAckMet: boolean;
+  upstreamFirstReplyMinutes: number;
+  upstreamSettleMinutes: number;
+  upstreamResolutionMet: boolean;
+}>;
+
+/** The SLA columns only: no version bump (they follow the command that moved the state). */
+export async function writeTicketSla(tx: Tx, ticketId: number, data: TicketSlaUpdate): Promise<void> {
+  await tx.ticket.update({ where: { id: ticketId }, data, select: { id: true } });
+}
+
+/** Tickets whose next threshold has come, locked for this transaction; other workers skip them. */
+export async function claimTicketsToCheck(tx: Tx, now: Date, limit: number): Promise<number[]> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM "Ticket" WHERE "slaNextCheckAt" <= ${now}
+    ORDER BY "slaNextCheckAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+  return rows.map((r) => Number(r.id));
+}
+
+export async function claimTicketsToRemind(tx: Tx, now: Date, limit: number): Promise<number[]> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM "Ticket" WHERE "autoCloseRemindAt" <= ${now}
+    ORDER BY "autoCloseRemindAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+  return rows.map((r) => Number(r.id));
+}
+
+export async function findTicketsToAutoClose(db: DbOrTx, now: Date, limit: number): Promise<number[]> {
+  const rows = await db.ticket.findMany({
+    where: { autoCloseAt: { lte: now } },
+    orderBy: { autoCloseAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+export function findTicketsSla(db: DbOrTx, ids: number[]) {
+  return db.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, escalation: true, partnerState: true, slaClocks: true, autoCloseAt: true } });
+}
+
+export async function setNextCheck(tx: Tx, ticketId: number, at: Date | null): Promise<void> {
+  await tx.ticket.update({ where: { id: ticketId }, data: { slaNextCheckAt: at }, select: { id: true } });
+}
+
+export async function clearReminder(tx: Tx, ticketId: number): Promise<void> {
+  await tx.ticket.update({ where: { id: ticketId }, data: { autoCloseRemindAt: null }, select: { id: true } });
+}
+
+/** Records an alert once; false when this (ticket, clock, stage, cycle) was acted on before. */
+export async function recordAlertOnce(tx: Tx, alert: { ticketId: number; clock: string; stage: string; startedAt: Date }): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "SlaAlert" ("ticketId", clock, stage, "startedAt")
+    VALUES (${alert.ticketId}, ${alert.clock}, ${alert.stage}, ${alert.startedAt})
+    ON CONFLICT ("ticketId", clock, stage, "startedAt") DO NOTHING`;
+  return inserted === 1;
+}
