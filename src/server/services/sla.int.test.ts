@@ -8,6 +8,8 @@ import type { StaffViewer } from "@/server/viewer";
 import { runTicketCommand } from "./ticket-command";
 import { sweepSla } from "./sla-sweep";
 import { clocksOf } from "./sla-clock";
+import { listQueue } from "./queue-service";
+import { getTicketDetail } from "./ticket-detail-service";
 
 let t: TestDatabase;
 const admin: StaffViewer = { kind: "staff", staffId: 1, name: "超级管理员", role: "SUPER_ADMIN" };
@@ -33,10 +35,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
+// Two members take turns: each may file 10 tickets in 10 minutes.
+const owner = new Map<number, number>();
 async function file(categoryId = filingId) {
-  const { ticketId } = await asMember(t.prisma).portal.create({ categoryId, title: "SLA 测试", body: "请尽快处理" });
+  const memberId = owner.size % 2 === 0 ? 1100001 : 1100002;
+  const { ticketId } = await asMember(t.prisma, memberId).portal.create({ categoryId, title: "SLA 测试", body: "请尽快处理" });
+  owner.set(ticketId, memberId);
   return ticketId;
 }
+const asOwner = (ticketId: number) => asMember(t.prisma, owner.get(ticketId));
 const row = (id: number) => t.prisma.ticket.findUniqueOrThrow({ where: { id } });
 
 describe(`SLA clocks in the command path (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
@@ -64,7 +71,7 @@ describe(`SLA clocks in the command path (${process.env.TEST_DATABASE_URL ? "pos
     expect(paused.slaFirstResponseMinutes).toBeLessThan(1);
     expect(clocksOf(paused.slaClocks)!.resolutionRunningSince).toBeNull();
 
-    await asMember(t.prisma).portal.reply({ ticketId: id, body: "已上传", attachmentIds: [] });
+    await asOwner(id).portal.reply({ ticketId: id, body: "已上传", attachmentIds: [] });
     const resumed = await row(id);
     const clocks = clocksOf(resumed.slaClocks)!;
     expect(clocks.resolutionRunningSince).not.toBeNull();
@@ -130,6 +137,31 @@ describe("the sweep", () => {
   });
 });
 
+describe("the queue and the ticket page", () => {
+  it("a ticket turns 即将超时 at 80 % and 已超时 at its deadline in the queue filters and badges, with the time left", async () => {
+    const id = await file();
+    const r = await row(id);
+    const ids = async (sla: "WARNING" | "BREACHED", now: Date) =>
+      (await listQueue(t.prisma, admin, { status: undefined, sla, limit: 100 }, "Asia/Shanghai", now)).items.map((i) => i.id);
+    const before = new Date(r.slaWarnAt!.getTime() - MIN);
+    const warning = new Date(r.slaWarnAt!.getTime() + MIN);
+    const breached = new Date(r.slaDueAt!.getTime() + MIN);
+    expect(await ids("WARNING", before)).not.toContain(id);
+    expect(await ids("WARNING", warning)).toContain(id);
+    expect(await ids("BREACHED", warning)).not.toContain(id);
+    expect(await ids("BREACHED", breached)).toContain(id);
+    expect(await ids("WARNING", breached)).not.toContain(id);
+
+    const item = (now: Date) => listQueue(t.prisma, admin, { status: "PENDING", limit: 100 }, "Asia/Shanghai", now).then((p) => p.items.find((i) => i.id === id)!);
+    expect((await item(before)).sla).toMatchObject({ badge: "OK", minutesLeft: 13 });
+    expect((await item(warning)).sla).toMatchObject({ badge: "WARNING", minutesLeft: 11 });
+    expect((await item(breached)).sla).toMatchObject({ badge: "BREACHED", minutesLeft: -1 });
+
+    const page = await getTicketDetail(t.prisma, id, { locale: "zh-CN", timeZone: "Asia/Shanghai" }, warning);
+    expect(page.sla!.clocks.map((c) => [c.clock, c.badge])).toEqual([["firstResponse", "WARNING"], ["resolution", "OK"]]);
+  });
+});
+
 describe("auto-close", () => {
   async function answered() {
     const id = await file();
@@ -162,7 +194,7 @@ describe("auto-close", () => {
     const first = (await row(id)).autoCloseAt!;
     await asSuperAdmin(t.prisma).console.note({ ticketId: id, body: "内部备注", attachmentIds: [] });
     expect((await row(id)).autoCloseAt).toEqual(first);
-    await asMember(t.prisma).portal.reply({ ticketId: id, body: "还没好", attachmentIds: [] });
+    await asOwner(id).portal.reply({ ticketId: id, body: "还没好", attachmentIds: [] });
     expect((await row(id)).autoCloseAt).toBeNull();
   });
 

@@ -13,6 +13,7 @@ import { ActionRow, type TicketOps } from "./action-row";
 import { Conversation } from "./conversation";
 import { Composer } from "./composer";
 import { AuditTrail } from "./audit-trail";
+import { SlaBox } from "./sla-box";
 
 export function TicketView({ initial, options }: { initial: TicketDetail; options: QueueOptions }) {
   const t = useTranslations("console.ticket");
@@ -80,6 +81,7 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
       <MutationError error={error} onReload={() => { setError(null); void refetch(); }} />
       <Card title={t("basic")}>
         <BasicInfo ticket={data} />
+        <SlaBox sla={data.sla} />
         <ActionRow ticket={data} ops={ops} busy={busy} options={options} />
       </Card>
       <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
