@@ -10,6 +10,7 @@ import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
+import { slaRouter } from "./routers/sla.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -26,6 +27,7 @@ export const appRouter = router({
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
+  sla: slaRouter, // 工作日历, SLA 策略
 });
 
 export type AppRouter = typeof appRouter;

@@ -137,6 +137,23 @@ describe("the sweep", () => {
   });
 });
 
+describe("工作日历 and SLA 策略 in the console", () => {
+  it("calendars and their date overrides are edited in the console; bad periods, zones, dates and a second policy for a category are refused with a sentence", async () => {
+    const caller = asSuperAdmin(t.prisma);
+    const { id: calendarId } = await caller.sla.saveCalendar({ name: "测试日历", timeZone: "Asia/Shanghai", weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) });
+    await caller.sla.setDay({ calendarId, date: "2030-01-02", working: false, note: "测试假日" });
+    const settings = await caller.sla.settings();
+    expect(settings.calendars.find((c) => c.id === calendarId)!.days).toEqual([{ date: "2030-01-02", working: false, note: "测试假日" }]);
+
+    const fields = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string; fieldErrors?: Record<string, string> }) => ({ code: e.code, ...e.fieldErrors }));
+    expect(await fields(caller.sla.saveCalendar({ name: "坏", timeZone: "Asia/Shanghai", weekly: [[{ start: 600, end: 540 }], [], [], [], [], [], []] }))).toEqual({ code: "BAD_REQUEST", weekly: "工作时段无效：开始须早于结束，时段按时间先后排列且不重叠" });
+    expect(await fields(caller.sla.saveCalendar({ name: "坏", timeZone: "Mars/Olympus", weekly: [[], [], [], [], [], [], []] }))).toEqual({ code: "BAD_REQUEST", timeZone: "时区无效（例如 Asia/Shanghai）" });
+    expect(await fields(caller.sla.setDay({ calendarId, date: "2030-02-30", working: true }))).toEqual({ code: "BAD_REQUEST", date: "日期格式应为 YYYY-MM-DD" });
+    await expect(caller.sla.savePolicy({ name: "重复", calendarId, categoryId: filingId, firstResponseMinutes: 1, nextResponseMinutes: null, resolutionMinutes: null })).rejects.toThrow("该分类已有 SLA 策略");
+    await expect(caller.sla.deleteCalendar({ id: 2 })).rejects.toThrow("正被 SLA 策略使用");
+  });
+});
+
 describe("the queue and the ticket page", () => {
   it("a ticket turns 即将超时 at 80 % and 已超时 at its deadline in the queue filters and badges, with the time left", async () => {
     const id = await file();

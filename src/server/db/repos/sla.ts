@@ -117,3 +117,97 @@ export async function recordAlertOnce(tx: Tx, alert: { ticketId: number; clock: 
     ON CONFLICT ("ticketId", clock, stage, "startedAt") DO NOTHING`;
   return inserted === 1;
 }
+
+// --- The console's 工作日历 / SLA 策略 pages --------------------------------------------------------
+
+export function listCalendars(db: DbOrTx) {
+  return db.businessCalendar.findMany({
+    orderBy: { id: "asc" },
+    include: { days: { orderBy: { date: "asc" } }, _count: { select: { policies: true, upstreamPolicies: true } } },
+  });
+}
+
+export function findCalendar(db: DbOrTx, id: number) {
+  return db.businessCalendar.findUnique({ where: { id }, include: { _count: { select: { policies: true, upstreamPolicies: true } } } });
+}
+
+export function insertCalendar(db: DbOrTx, data: { name: string; timeZone: string; weekly: Prisma.InputJsonValue }) {
+  return db.businessCalendar.create({ data, select: { id: true } });
+}
+
+export function updateCalendar(db: DbOrTx, id: number, data: { name: string; timeZone: string; weekly: Prisma.InputJsonValue }) {
+  return db.businessCalendar.update({ where: { id }, data, select: { id: true } });
+}
+
+export function deleteCalendar(db: DbOrTx, id: number) {
+  return db.businessCalendar.delete({ where: { id }, select: { id: true } });
+}
+
+export function upsertCalendarDay(db: DbOrTx, day: { calendarId: number; date: string; working: boolean; note: string }) {
+  return db.calendarDay.upsert({
+    where: { calendarId_date: { calendarId: day.calendarId, date: day.date } },
+    create: day,
+    update: { working: day.working, note: day.note },
+    select: { date: true },
+  });
+}
+
+export function deleteCalendarDay(db: DbOrTx, calendarId: number, date: string) {
+  return db.calendarDay.deleteMany({ where: { calendarId, date } });
+}
+
+export function listPolicies(db: DbOrTx) {
+  return db.slaPolicy.findMany({ orderBy: [{ categoryId: { sort: "asc", nulls: "first" } }, { id: "asc" }], include: { calendar: { select: { name: true } }, category: { select: { name: true } } } });
+}
+
+export type PolicyFields = {
+  name: string;
+  calendarId: number;
+  categoryId: number | null;
+  firstResponseMinutes: number | null;
+  nextResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+  warnPercent: number;
+  autoCloseDays: number | null;
+  enabled: boolean;
+};
+
+export function insertPolicy(db: DbOrTx, data: PolicyFields) {
+  return db.slaPolicy.create({ data, select: { id: true } });
+}
+
+export function updatePolicy(db: DbOrTx, id: number, data: PolicyFields) {
+  return db.slaPolicy.update({ where: { id }, data, select: { id: true } });
+}
+
+export function deletePolicy(db: DbOrTx, id: number) {
+  return db.slaPolicy.deleteMany({ where: { id } });
+}
+
+export function listUpstreamPolicies(db: DbOrTx) {
+  return db.upstreamConnection.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, name: true, slaPolicy: { select: { calendarId: true, ackMinutes: true, resolutionMinutes: true, warnPercent: true } } },
+  });
+}
+
+export function upsertUpstreamPolicy(db: DbOrTx, p: { connectionId: number; calendarId: number; ackMinutes: number | null; resolutionMinutes: number | null; warnPercent: number }) {
+  return db.upstreamSlaPolicy.upsert({ where: { connectionId: p.connectionId }, create: p, update: p, select: { connectionId: true } });
+}
+
+export function categoryExists(db: DbOrTx, id: number) {
+  return db.category.count({ where: { id } }).then((n) => n > 0);
+}
+
+export function connectionExists(db: DbOrTx, id: number) {
+  return db.upstreamConnection.count({ where: { id } }).then((n) => n > 0);
+}
+
+export function policyExists(db: DbOrTx, id: number) {
+  return db.slaPolicy.count({ where: { id } }).then((n) => n > 0);
+}
+
+/** Another policy than `exceptId` that already belongs to the category. */
+export function categoryHasOtherPolicy(db: DbOrTx, categoryId: number, exceptId: number | undefined) {
+  return db.slaPolicy.count({ where: { categoryId, ...(exceptId !== undefined ? { id: { not: exceptId } } : {}) } }).then((n) => n > 0);
+}
