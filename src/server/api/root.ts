@@ -11,6 +11,7 @@ import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
 import { slaRouter } from "./routers/sla.ts";
+import { reportsRouter } from "./routers/reports.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
   sla: slaRouter, // 工作日历, SLA 策略
+  reports: reportsRouter, // 报表
 });
 
 export type AppRouter = typeof appRouter;

@@ -238,3 +238,36 @@ describe("auto-close", () => {
     expect(await t.prisma.ticketEvent.count({ where: { ticketId: escalatedId, action: { in: ["sla.autoCloseReminder", "staff.close"] } } })).toBe(0);
   });
 });
+
+describe("报表", () => {
+  const today = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date());
+
+  it("reports first response, SLA met %, escalation share and the upstream vendor's times from the durations stored at write time", async () => {
+    const caller = asSuperAdmin(t.prisma);
+    const byCategory = await caller.reports.get({ from: today(), to: today(), dimension: "category" });
+    const filing = byCategory.lines.find((l) => l.label === "备案类问题")!;
+    const stored = await t.prisma.ticket.findMany({ where: { categoryId: filingId, createdAt: { gte: new Date(Date.now() - DAY) } } });
+    expect(filing.tickets).toBe(stored.length);
+    const timed = stored.filter((r) => r.slaFirstResponseMet !== null);
+    expect(filing.firstResponseMetPct).toBe(Math.round((timed.filter((r) => r.slaFirstResponseMet).length / timed.length) * 1000) / 10);
+    expect(filing.escalatedPct).toBeGreaterThan(0);
+    expect(byCategory.total!.tickets).toBe(byCategory.lines.reduce((n, l) => n + l.tickets, 0));
+
+    const byVendor = await caller.reports.get({ from: today(), to: today(), dimension: "upstream" });
+    const vendor = byVendor.lines.find((l) => l.label === "小鸟云")!;
+    expect(vendor.upstreamAckMetPct).toBe(100);
+    expect(vendor.upstreamSettleAvg).not.toBeNull();
+    expect(byVendor.lines.some((l) => l.label === "未转移")).toBe(true);
+
+    const csv = byVendor.csv.replace(/^\uFEFF/, "").split("\r\n");
+    expect(csv[0]!.split(",").slice(0, 3)).toEqual(["名称", "工单数", "平均首次响应（分钟）"]);
+    expect(csv.some((line) => line.startsWith("小鸟云,"))).toBe(true);
+    expect(csv.at(-2)!.startsWith("合计,")).toBe(true);
+  });
+
+  it("refuses a reversed or over-long range with a sentence", async () => {
+    const caller = asSuperAdmin(t.prisma);
+    await expect(caller.reports.get({ from: "2026-03-02", to: "2026-03-01" })).rejects.toThrow("日期范围无效");
+    await expect(caller.reports.get({ from: "2024-01-01", to: "2026-01-01" })).rejects.toThrow("最长 366 天");
+  });
+});
