@@ -13,9 +13,9 @@ import { nextDay, startOfZonedDay } from "@/lib/zoned-date";
 const MAX_RANGE_DAYS = 366;
 
 export const ZReportInput = z.object({
-  /** Calendar days in the viewer's zone, both inclusive. */
-  from: ZCalendarDate,
-  to: ZCalendarDate,
+  /** Calendar days in the viewer's zone, both inclusive; absent: the last 30 days. */
+  from: ZCalendarDate.optional(),
+  to: ZCalendarDate.optional(),
   dimension: z.enum(["staff", "category", "day", "upstream"]).default("day"),
   categoryId: ZId.optional(),
 });
@@ -83,8 +83,16 @@ function toCsv(lines: ReportLine[], locale: Locale): string {
   return `\uFEFF${[head, ...lines.map((l) => REPORT_COLUMNS.map((c) => l[c]))].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
-export async function getReport(db: Db, raw: ReportInput, view: { timeZone: string; locale: Locale }) {
-  const input = ZReportInput.parse(raw);
+const DEFAULT_DAYS = 30;
+const dayIn = (timeZone: string, at: Date) => new Intl.DateTimeFormat("sv-SE", { timeZone }).format(at);
+
+export async function getReport(db: Db, raw: ReportInput, view: { timeZone: string; locale: Locale }, now: Date = new Date()) {
+  const parsed = ZReportInput.parse(raw);
+  const input = {
+    ...parsed,
+    from: parsed.from ?? dayIn(view.timeZone, new Date(now.getTime() - (DEFAULT_DAYS - 1) * 86_400_000)),
+    to: parsed.to ?? dayIn(view.timeZone, now),
+  };
   const from = startOfZonedDay(input.from, view.timeZone);
   const to = startOfZonedDay(nextDay(input.to), view.timeZone);
   const days = Math.round((to.getTime() - from.getTime()) / 86_400_000);
@@ -96,6 +104,7 @@ export async function getReport(db: Db, raw: ReportInput, view: { timeZone: stri
   return {
     range: { from: input.from, to: input.to, timeZone: view.timeZone },
     dimension: input.dimension,
+    columns: REPORT_COLUMNS,
     lines,
     total: totalLine,
     csv: toCsv(totalLine ? [...lines, totalLine] : lines, view.locale),

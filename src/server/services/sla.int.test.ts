@@ -265,6 +265,16 @@ describe("报表", () => {
     expect(csv.at(-2)!.startsWith("合计,")).toBe(true);
   });
 
+  it("by day in the viewer's zone, the last 30 days by default, one category", async () => {
+    const r = await asSuperAdmin(t.prisma).reports.get({ categoryId: filingId });
+    expect(r.dimension).toBe("day");
+    expect(r.lines.map((l) => l.label)).toContain(today());
+    expect(r.range.to).toBe(today());
+    // The demo data's filing ticket of three days ago is in range too; every row is one day.
+    expect(r.lines.every((l) => /^\d{4}-\d\d-\d\d$/.test(l.label))).toBe(true);
+    expect(r.total!.tickets).toBe(await t.prisma.ticket.count({ where: { categoryId: filingId } }));
+  });
+
   it("refuses a reversed or over-long range with a sentence", async () => {
     const caller = asSuperAdmin(t.prisma);
     await expect(caller.reports.get({ from: "2026-03-02", to: "2026-03-01" })).rejects.toThrow("日期范围无效");

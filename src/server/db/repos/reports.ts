@@ -31,15 +31,15 @@ export type ReportRow = {
 function grouping(dimension: ReportDimension, timeZone: string): { key: Prisma.Sql; label: Prisma.Sql; join: Prisma.Sql } {
   switch (dimension) {
     case "staff":
-      return { key: Prisma.sql`COALESCE(t."assigneeId", 0)::text`, label: Prisma.sql`MAX(s."displayName")`, join: Prisma.sql`LEFT JOIN "Staff" s ON s.id = t."assigneeId"` };
+      return { key: Prisma.sql`COALESCE(t."assigneeId", 0)::text`, label: Prisma.sql`s."displayName"`, join: Prisma.sql`LEFT JOIN "Staff" s ON s.id = t."assigneeId"` };
     case "category":
-      return { key: Prisma.sql`t."categoryId"::text`, label: Prisma.sql`MAX(c.name)`, join: Prisma.sql`JOIN "Category" c ON c.id = t."categoryId"` };
+      return { key: Prisma.sql`t."categoryId"::text`, label: Prisma.sql`c.name`, join: Prisma.sql`JOIN "Category" c ON c.id = t."categoryId"` };
     case "day":
       return { key: Prisma.sql`to_char(t."createdAt" AT TIME ZONE ${timeZone}, 'YYYY-MM-DD')`, label: Prisma.sql`NULL::text`, join: Prisma.empty };
     case "upstream":
       return {
         key: Prisma.sql`COALESCE(l."connectionId", 0)::text`,
-        label: Prisma.sql`MAX(u.name)`,
+        label: Prisma.sql`u.name`,
         join: Prisma.sql`LEFT JOIN "UpstreamLink" l ON l."ticketId" = t.id LEFT JOIN "UpstreamConnection" u ON u.id = l."connectionId"`,
       };
   }
@@ -50,29 +50,36 @@ export async function aggregateReport(db: DbOrTx, q: { from: Date; to: Date; tim
   const g = grouping(q.dimension, q.timeZone);
   const where = [Prisma.sql`t."createdAt" >= ${q.from}::timestamptz`, Prisma.sql`t."createdAt" < ${q.to}::timestamptz`];
   if (q.categoryId !== null) where.push(Prisma.sql`t."categoryId" = ${q.categoryId}`);
+  // The key is computed once in the inner query, so ROLLUP groups by a plain column (a key with a
+  // bound parameter, the day's zone, would be a different expression in GROUP BY).
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT ${g.key} AS key, ${g.label} AS label,
+    SELECT x.gkey AS key, MAX(x.glabel) AS label,
            count(*)::int AS tickets,
-           count(*) FILTER (WHERE t.escalation <> 'NONE')::int AS escalated,
-           avg(t."slaFirstResponseMinutes") AS "firstResponseAvg",
-           count(*) FILTER (WHERE t."slaFirstResponseMet")::int AS "firstResponseMet",
-           count(t."slaFirstResponseMet")::int AS "firstResponseTimed",
-           avg(t."slaResolutionMinutes") AS "resolutionAvg",
-           count(*) FILTER (WHERE t."slaResolutionMet")::int AS "resolutionMet",
-           count(t."slaResolutionMet")::int AS "resolutionTimed",
-           avg(t.rating) AS "csatAvg",
-           count(t.rating)::int AS rated,
-           avg(t."upstreamAckMinutes") AS "upstreamAckAvg",
-           avg(t."upstreamFirstReplyMinutes") AS "upstreamFirstReplyAvg",
-           avg(t."upstreamSettleMinutes") AS "upstreamSettleAvg",
-           count(*) FILTER (WHERE t."upstreamAckMet")::int AS "upstreamAckMet",
-           count(t."upstreamAckMet")::int AS "upstreamAckTimed",
-           count(*) FILTER (WHERE t."upstreamResolutionMet")::int AS "upstreamResolutionMet",
-           count(t."upstreamResolutionMet")::int AS "upstreamResolutionTimed"
-      FROM "Ticket" t ${g.join}
-     WHERE ${Prisma.join(where, " AND ")}
-     GROUP BY ROLLUP (${g.key})
-     ORDER BY 1 NULLS LAST`;
+           count(*) FILTER (WHERE x.escalation <> 'NONE')::int AS escalated,
+           avg(x."slaFirstResponseMinutes") AS "firstResponseAvg",
+           count(*) FILTER (WHERE x."slaFirstResponseMet")::int AS "firstResponseMet",
+           count(x."slaFirstResponseMet")::int AS "firstResponseTimed",
+           avg(x."slaResolutionMinutes") AS "resolutionAvg",
+           count(*) FILTER (WHERE x."slaResolutionMet")::int AS "resolutionMet",
+           count(x."slaResolutionMet")::int AS "resolutionTimed",
+           avg(x.rating) AS "csatAvg",
+           count(x.rating)::int AS rated,
+           avg(x."upstreamAckMinutes") AS "upstreamAckAvg",
+           avg(x."upstreamFirstReplyMinutes") AS "upstreamFirstReplyAvg",
+           avg(x."upstreamSettleMinutes") AS "upstreamSettleAvg",
+           count(*) FILTER (WHERE x."upstreamAckMet")::int AS "upstreamAckMet",
+           count(x."upstreamAckMet")::int AS "upstreamAckTimed",
+           count(*) FILTER (WHERE x."upstreamResolutionMet")::int AS "upstreamResolutionMet",
+           count(x."upstreamResolutionMet")::int AS "upstreamResolutionTimed"
+      FROM (
+        SELECT ${g.key} AS gkey, ${g.label}::text AS glabel, t.escalation, t.rating,
+               t."slaFirstResponseMinutes", t."slaFirstResponseMet", t."slaResolutionMinutes", t."slaResolutionMet",
+               t."upstreamAckMinutes", t."upstreamAckMet", t."upstreamFirstReplyMinutes", t."upstreamSettleMinutes", t."upstreamResolutionMet"
+          FROM "Ticket" t ${g.join}
+         WHERE ${Prisma.join(where, " AND ")}
+      ) x
+     GROUP BY ROLLUP (x.gkey)
+     ORDER BY x.gkey NULLS LAST`;
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rows.map((r) => ({
     ...(r as unknown as ReportRow),
