@@ -25,8 +25,15 @@ import {
 import { periodsProblem, type WorkPeriod } from "../domain/business-calendar.ts";
 import { AppError, isUniqueViolation, notFound } from "../errors.ts";
 
-/** The zones this runtime knows (IANA names), the calendar's choice. */
-export const TIME_ZONES: readonly string[] = Intl.supportedValuesOf("timeZone");
+/**
+ * The zones a calendar may name: the runtime's IANA list, plus UTC and the fixed-offset Etc/GMT±N
+ * zones (a vendor abroad that keeps one offset all year; note the POSIX sign: Etc/GMT-8 is UTC+8).
+ */
+export const TIME_ZONES: readonly string[] = [
+  ...Intl.supportedValuesOf("timeZone"),
+  "UTC",
+  ...Array.from({ length: 27 }, (_, i) => i - 14).map((n) => (n === 0 ? "Etc/GMT" : `Etc/GMT${n > 0 ? "+" : ""}${n}`)),
+];
 
 const DAY_MINUTES = 1440;
 /** A year of business minutes is more than any target needs; the column is an int. */
