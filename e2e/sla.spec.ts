@@ -64,6 +64,7 @@ test.describe.serial("SLA: deadlines on a business calendar, 即将超时 / 已�
   });
 
   test("with a 1-minute policy the ticket turns 即将超时, then 已超时 in the queue", async ({ page, browser }) => {
+    test.setTimeout(150_000); // it waits out the minute
     oneMinuteTicket = await fileTicketAsMember(browser, { title: "一分钟 SLA 工单", body: "请在一分钟内响应", categoryName: "使用咨询" });
     filedAt = Date.now();
     const row = () => page.locator(`[data-testid="queue-row"][data-ticket-id="${oneMinuteTicket}"]`);

@@ -25,29 +25,6 @@ export function findUpstreamPolicyForTicket(db: DbOrTx, ticketId: number) {
 export type UpstreamPolicyWithCalendar = NonNullable<Awaited<ReturnType<typeof findUpstreamPolicyForTicket>>>;
 export type CalendarWithDays = PolicyWithCalendar["calendar"];
 
-export function findTicketSla(db: DbOrTx, ticketId: number) {
-  return db.ticket.findUnique({
-    where: { id: ticketId },
-    select: {
-      id: true,
-      categoryId: true,
-      status: true,
-      escalation: true,
-      partnerState: true,
-      assigneeId: true,
-      rating: true,
-      createdAt: true,
-      lastReplyAt: true,
-      slaClocks: true,
-      slaWarnAt: true,
-      slaDueAt: true,
-      autoCloseAt: true,
-      autoCloseRemindAt: true,
-    },
-  });
-}
-export type TicketSlaRow = NonNullable<Awaited<ReturnType<typeof findTicketSla>>>;
-
 export type TicketSlaUpdate = {
   slaClocks: Prisma.InputJsonValue;
   slaWarnAt: Date | null;
