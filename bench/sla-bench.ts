@@ -62,10 +62,10 @@ async function main() {
     // finished ones, the vendor's figures for escalated ones; verdicts against 60 / 480 minutes.
     await client.query(`
       UPDATE "Ticket" SET
-        "slaFirstResponseMinutes" = CASE WHEN status <> 'PENDING' THEN (id * 7919 % 240)::float END,
-        "slaFirstResponseMet"     = CASE WHEN status <> 'PENDING' THEN (id * 7919 % 240) <= 60 END,
-        "slaResolutionMinutes"    = CASE WHEN status = 'COMPLETED' THEN (id * 104729 % 2400)::float END,
-        "slaResolutionMet"        = CASE WHEN status = 'COMPLETED' THEN (id * 104729 % 2400) <= 480 END,
+        "slaFirstResponseMinutes" = CASE WHEN status <> 'PENDING' THEN (id::bigint * 7919 % 240)::float END,
+        "slaFirstResponseMet"     = CASE WHEN status <> 'PENDING' THEN (id::bigint * 7919 % 240) <= 60 END,
+        "slaResolutionMinutes"    = CASE WHEN status = 'COMPLETED' THEN (id::bigint * 104729 % 2400)::float END,
+        "slaResolutionMet"        = CASE WHEN status = 'COMPLETED' THEN (id::bigint * 104729 % 2400) <= 480 END,
         "upstreamAckMinutes"      = CASE WHEN escalation <> 'NONE' THEN (id % 90)::float END,
         "upstreamAckMet"          = CASE WHEN escalation <> 'NONE' THEN id % 90 <= 30 END,
         "upstreamFirstReplyMinutes" = CASE WHEN escalation <> 'NONE' THEN (id % 300)::float END,
