@@ -11,6 +11,7 @@
  *   BENCH_DATABASE_URL      the queue bench's database (default …/relaydesk_bench)
  *   BENCH_SLA_DATABASE_URL  the copy (default …/relaydesk_sla_bench)
  *   --runs N                measured runs per report (default 20, after 3 warm-up runs)
+ *   --sweep-only            skip the reports
  */
 import pg from "pg";
 import { openDatabase } from "../src/server/db/client.ts";
@@ -98,7 +99,7 @@ async function main() {
   const year = day(newest.getTime() - 365 * 86_400_000);
 
   const rows: string[][] = [];
-  for (const [range, from] of [["30 days", month], ["366 days", year]] as const) {
+  for (const [range, from] of args.includes("--sweep-only") ? [] : ([["30 days", month], ["366 days", year]] as const)) {
     for (const dimension of ["day", "staff", "category", "upstream"] as const) {
       const r = await getReport(db, { from, to, dimension }, view);
       const t = await time(() => getReport(db, { from, to, dimension }, view));
@@ -109,7 +110,11 @@ async function main() {
   console.log("| report | tickets | p50 | p95 |\n|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 
-  // The sweep: every due ticket once, batch after batch as the worker's ticks would.
+  // The sweep: every due ticket once, batch after batch as the worker's ticks would. A re-run
+  // starts from the same burst: the alerts of an earlier run are forgotten.
+  await client.query(`DELETE FROM "SlaAlert"`);
+  await client.query(`DELETE FROM "TicketEvent" WHERE action IN ('sla.warning', 'sla.breached')`);
+  await client.query(`UPDATE "Ticket" SET "slaNextCheckAt" = now() - interval '2 hours' WHERE "slaClocks" IS NOT NULL`);
   const t0 = performance.now();
   let checked = 0;
   let alerts = 0;

@@ -13,8 +13,10 @@ import {
   findPolicyForCategory,
   findTicketsSla,
   findTicketsToAutoClose,
+  insertSweepEvents,
   recordAlertOnce,
-  setNextCheck,
+  recordAlertsOnce,
+  setNextChecks,
 } from "../db/repos/sla.ts";
 import { alertsDue, nextCheckAt, type SlaClockName } from "../domain/sla.ts";
 import { mayAutoClose } from "../domain/auto-close.ts";
@@ -40,32 +42,44 @@ export async function sweepSla(db: Db, now: Date = new Date(), batch = BATCH): P
   return { checked, alerts, reminded, closed };
 }
 
-/** Warnings and breaches of every clock whose threshold has come. */
+/**
+ * Warnings and breaches of every clock whose threshold has come: a round costs a fixed number of
+ * statements (claim, read, record the alerts, write their audit rows, set the next looks).
+ */
 export function sweepDeadlines(db: Db, now: Date, batch = BATCH) {
   return inTransaction(db, async (tx) => {
     const ids = await claimTicketsToCheck(tx, now, batch);
-    let alerts = 0;
+    const due: SlaAlert[] = [];
+    const next: { ticketId: number; at: Date | null }[] = [];
+    const dueAt = new Map<string, Date>();
     for (const t of await findTicketsSla(tx, ids)) {
       const clocks = clocksOf(t.slaClocks);
-      if (!clocks) {
-        await setNextCheck(tx, t.id, null);
-        continue;
+      for (const a of clocks ? alertsDue(clocks, now) : []) {
+        due.push({ ticketId: t.id, clock: a.clock, stage: a.stage, startedAt: a.startedAt });
+        dueAt.set(alertKey({ ticketId: t.id, ...a }), a.dueAt);
       }
-      for (const a of alertsDue(clocks, now)) {
-        if (!(await recordAlertOnce(tx, { ticketId: t.id, clock: a.clock, stage: a.stage, startedAt: a.startedAt }))) continue;
-        alerts++;
-        await insertTicketEvent(tx, {
-          ticketId: t.id,
-          action: a.stage === "WARNING" ? SLA_ACTIONS.WARNING : SLA_ACTIONS.BREACHED,
-          actorKind: "SYSTEM",
-          data: { clock: a.clock, dueAt: a.dueAt.toISOString(), reason: reasonOf(a.clock, a.stage, a.dueAt) },
-        });
-      }
-      await setNextCheck(tx, t.id, nextCheckAt(clocks, now));
+      next.push({ ticketId: t.id, at: clocks ? nextCheckAt(clocks, now) : null });
     }
-    return { checked: ids.length, alerts };
+    const fresh = await recordAlertsOnce(tx, due);
+    await insertSweepEvents(
+      tx,
+      fresh.map((a) => {
+        const deadline = dueAt.get(alertKey(a))!;
+        const stage = a.stage as SlaAlert["stage"];
+        return {
+          ticketId: a.ticketId,
+          action: stage === "WARNING" ? SLA_ACTIONS.WARNING : SLA_ACTIONS.BREACHED,
+          data: { clock: a.clock, dueAt: deadline.toISOString(), reason: reasonOf(a.clock as SlaClockName, stage, deadline) },
+        };
+      }),
+    );
+    await setNextChecks(tx, next);
+    return { checked: ids.length, alerts: fresh.length };
   });
 }
+
+type SlaAlert = { ticketId: number; clock: SlaClockName; stage: "WARNING" | "BREACHED"; startedAt: Date };
+const alertKey = (a: { ticketId: number; clock: string; stage: string; startedAt: Date }) => `${a.ticketId}|${a.clock}|${a.stage}|${a.startedAt.getTime()}`;
 
 /** The audit line and the notification's excerpt, in the manual's language. */
 function reasonOf(clock: SlaClockName, stage: "WARNING" | "BREACHED", dueAt: Date): string {

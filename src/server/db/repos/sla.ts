@@ -78,10 +78,6 @@ export function findTicketsSla(db: DbOrTx, ids: number[]) {
   return db.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, escalation: true, partnerState: true, slaClocks: true, autoCloseAt: true } });
 }
 
-export async function setNextCheck(tx: Tx, ticketId: number, at: Date | null): Promise<void> {
-  await tx.ticket.update({ where: { id: ticketId }, data: { slaNextCheckAt: at }, select: { id: true } });
-}
-
 export async function clearReminder(tx: Tx, ticketId: number): Promise<void> {
   await tx.ticket.update({ where: { id: ticketId }, data: { autoCloseRemindAt: null }, select: { id: true } });
 }
@@ -187,4 +183,35 @@ export function policyExists(db: DbOrTx, id: number) {
 /** Another policy than `exceptId` that already belongs to the category. */
 export function categoryHasOtherPolicy(db: DbOrTx, categoryId: number, exceptId: number | undefined) {
   return db.slaPolicy.count({ where: { categoryId, ...(exceptId !== undefined ? { id: { not: exceptId } } : {}) } }).then((n) => n > 0);
+}
+
+export type AlertKey = { ticketId: number; clock: string; stage: string; startedAt: Date };
+
+/**
+ * Records a round's alerts in one statement and returns those not acted on before: the unique key
+ * (ticket, clock, stage, cycle) decides, whichever worker gets there first.
+ */
+export async function recordAlertsOnce(tx: Tx, alerts: AlertKey[]): Promise<AlertKey[]> {
+  if (alerts.length === 0) return [];
+  const rows = await tx.$queryRaw<{ ticketId: number; clock: string; stage: string; startedAt: Date }[]>`
+    INSERT INTO "SlaAlert" ("ticketId", clock, stage, "startedAt")
+    SELECT * FROM unnest(${alerts.map((a) => a.ticketId)}::int[], ${alerts.map((a) => a.clock)}::text[],
+                         ${alerts.map((a) => a.stage)}::text[], ${alerts.map((a) => a.startedAt.toISOString())}::timestamptz[])
+    ON CONFLICT ("ticketId", clock, stage, "startedAt") DO NOTHING
+    RETURNING "ticketId", clock, stage, "startedAt"`;
+  return rows.map((r) => ({ ticketId: Number(r.ticketId), clock: r.clock, stage: r.stage, startedAt: new Date(r.startedAt) }));
+}
+
+/** The sweep's audit rows, in one statement. */
+export async function insertSweepEvents(tx: Tx, events: { ticketId: number; action: string; data: Prisma.InputJsonValue }[]): Promise<void> {
+  if (events.length > 0) await tx.ticketEvent.createMany({ data: events.map((e) => ({ ...e, actorKind: "SYSTEM" as const })) });
+}
+
+/** Each claimed ticket's next look, in one statement. */
+export async function setNextChecks(tx: Tx, next: { ticketId: number; at: Date | null }[]): Promise<void> {
+  if (next.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Ticket" t SET "slaNextCheckAt" = v.at
+      FROM unnest(${next.map((n) => n.ticketId)}::int[], ${next.map((n) => n.at?.toISOString() ?? null)}::timestamptz[]) AS v(id, at)
+     WHERE t.id = v.id`;
 }
