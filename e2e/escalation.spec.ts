@@ -35,6 +35,7 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   await openTicket(page);
   await page.getByTestId("action-accept").click();
   await page.getByTestId("action-escalate").click();
+  await page.getByTestId("escalate-confirm").click(); // the dialog shows what the upstream receives
   // The click returns at once; the in-process worker delivers and the GUID replaces 转移中.
   // The peer's GUIDs are URL-safe ids (protocol §2): a real one, not just "something".
   await expect.poll(() => p.ticketByExternalId(String(TICKET))?.guid ?? "", { timeout: 20_000 }).toMatch(/^[A-Za-z0-9._~-]{8,100}$/);
@@ -56,6 +57,8 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   await openTicket(page);
   await expect(page.getByText(/被远程技术客服转移回合作商/).first()).toBeVisible();
   await page.getByTestId("action-escalate").click();
+  await expect(page.getByTestId("escalate-dialog")).toContainText("上级已收到此前的消息");
+  await page.getByTestId("escalate-confirm").click();
   await expect.poll(() => p.tickets.get(guid)?.state, { timeout: 20_000 }).toBe("OPEN");
 
   p.agentClose(guid, "该业务已到期释放");

@@ -28,7 +28,7 @@ const VENDOR_TICKET = 5;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
-  RESELLER_TICKET = await fileTicketAsMember(browser, { title: "服务器无法远程连接", body: "SSH 连接超时。", categoryName: "业务资源问题", businessId: "VPS-10087" });
+  RESELLER_TICKET = await fileTicketAsMember(browser, { title: "服务器无法远程连接", body: "SSH 连接超时。我的手机 13812345678，急。", categoryName: "业务资源问题", businessId: "VPS-10087" });
   vendorInstance = await startInstance(VENDOR_PORT, { fresh: true });
   vendor = await staffClient(browser, vendorInstance.url);
   reseller = await staffClient(browser, RESELLER);
@@ -84,6 +84,13 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
   await r.getByTestId("action-accept").click();
   await expect(r.getByTestId("action-escalate")).toBeEnabled();
   await r.getByTestId("action-escalate").click();
+  // The dialog shows the create as the vendor will receive it: the phone number masked, highlighted.
+  const dialog = r.getByTestId("escalate-dialog");
+  await expect(dialog).toContainText("SSH 连接超时。我的手机 [已隐藏手机号]，急。");
+  await expect(dialog.getByTestId("masked-token")).toHaveText(["[已隐藏手机号]"]);
+  await expect(dialog).not.toContainText("13812345678");
+  await r.screenshot({ path: "test-results/escalate-dialog.png" });
+  await r.getByTestId("escalate-confirm").click();
   await expect(r.getByText(/被客服\[超级管理员\]转移到远程技术客服/)).toBeVisible();
 
   // Vendor: the partner ticket is in the queue with its badge (partner name + its ticket number).
@@ -96,6 +103,9 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
   await v.goto(vendorPath);
   await expect(v.locator("main")).toContainText("服务器无法远程连接");
   await expect(v.locator("main")).toContainText("二级代理R");
+  // White-label: the vendor reads the masked text, never the member's number.
+  await expect(v.locator("main")).toContainText("SSH 连接超时。我的手机 [已隐藏手机号]，急。");
+  await expect(v.locator("main")).not.toContainText("13812345678");
 
   // Vendor: accept and reply publicly.
   await v.getByTestId("action-accept").click();
@@ -114,6 +124,7 @@ test("the story across both consoles: escalate, 云技术客服 reply, 转移工
 
   // Reseller: escalate again (allowed after a return, R4).
   await r.getByTestId("action-escalate").click();
+  await r.getByTestId("escalate-confirm").click();
   await eventuallyShows(v, vendorPath, /合作商于.+再次转移该工单/);
 
   // Vendor: 关闭工单 on its side; the reseller can no longer escalate (不可移交).
@@ -138,6 +149,7 @@ test("the vendor is killed mid-way: the escalation waits, then arrives once, wit
   // Reseller: ticket 3 is already accepted; escalate it and reply while the vendor is down.
   await r.goto("/admin/tickets/3");
   await r.getByTestId("action-escalate").click();
+  await r.getByTestId("escalate-confirm").click();
   await expect(r.locator("main")).toContainText("转移中");
   await r.getByTestId("reply-body").fill("补充：客户为企业备案。");
   await r.getByTestId("reply-submit").click();

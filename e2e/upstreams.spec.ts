@@ -47,3 +47,27 @@ test("a bad address is refused with a sentence next to the field", async ({ page
   await page.getByTestId("upstream-save").click();
   await expect(form.getByText("请输入 http:// 或 https:// 开头的地址")).toBeVisible();
 });
+
+test("共享策略: the super admin tries a block rule and a brand on sample text, then saves the policy", async ({ page }) => {
+  await page.goto("/admin/upstreams");
+  const row = page.locator('[data-testid^="upstream-"]', { has: page.getByTestId("upstream-name").getByText("阿帕云测试", { exact: true }) });
+  await row.getByTestId("upstream-sharing").click();
+  const form = page.getByTestId("sharing-form");
+  await expect(form.getByTestId("sharing-shareMemberId")).not.toBeChecked(); // private by default
+  await form.getByTestId("sharing-brand-terms").fill("云帆互联");
+  const block = form.getByTestId("sharing-block");
+  await block.getByRole("button", { name: "添加规则" }).click();
+  await block.getByLabel("名称").fill("退款");
+  await block.getByLabel("内容").fill("退款");
+  await block.getByLabel("不能转移的原因").fill("退款问题由财务处理");
+  await form.getByTestId("sharing-sample").fill("云帆互联客户 13812345678 申请退款");
+  await form.getByTestId("sharing-try").click();
+  const result = form.getByTestId("sharing-try-result");
+  await expect(result).toContainText("[已隐藏品牌]客户 [已隐藏手机号] 申请退款");
+  await expect(result).toContainText("命中屏蔽规则「退款」：退款问题由财务处理");
+  await page.screenshot({ path: "test-results/sharing-policy.png", fullPage: true });
+  await form.getByTestId("sharing-save").click();
+  await expect(form).toHaveCount(0);
+  await row.getByTestId("upstream-sharing").click();
+  await expect(page.getByTestId("sharing-block").getByLabel("原因", { exact: false })).toHaveValue("退款问题由财务处理");
+});

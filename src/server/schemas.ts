@@ -77,3 +77,16 @@ export const ZCursor = z
   .string({ error: "errors.badCursor" })
   .max(100, "errors.badCursor")
   .regex(/^[A-Za-z0-9_-]*$/, "errors.badCursor");
+
+/**
+ * Where a live stream resumes: the id of the last event the browser received (tRPC sends it back
+ * as `lastEventId` on a reconnect). Absent on a first connection.
+ */
+export const ZLiveResume = z.object({
+  lastEventId: z
+    .string({ error: "errors.badCursor" })
+    .regex(/^\d{1,10}$/, "errors.badCursor")
+    .transform(Number)
+    .refine((n) => n <= INT32_MAX, "errors.badCursor")
+    .nullish(),
+});

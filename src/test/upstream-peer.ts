@@ -66,6 +66,8 @@ export class UpstreamPeer {
   allowedTypes: string[];
   enabled = true;
   readonly tickets = new Map<string, PeerTicket>();
+  /** The raw body of every signed POST, as it arrived (what left the sender, byte for byte). */
+  readonly received: { path: string; body: Buffer }[] = [];
   /** Every request that reached a handler: method, path, answer. */
   readonly log: { method: string; path: string; status: number }[] = [];
   /** Callbacks produced by agent actions and not sent yet, oldest first. */
@@ -199,6 +201,7 @@ export class UpstreamPeer {
     const verified = verifyRequest({ headers, method: req.method ?? "", pathWithQuery: path, rawBody: raw, secrets: [this.secret] });
     if (!verified.ok) return fail(verified.code === "stale_timestamp" ? "stale_timestamp" : "invalid_signature", 401);
     if (!this.enabled) return fail("partner_disabled", 403);
+    if (req.method === "POST") this.received.push({ path, body: raw });
 
     let json: unknown = undefined;
     if (req.method === "POST") {

@@ -6,6 +6,7 @@ import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SignOutButton } from "@/components/sign-out-button";
+import { LiveProvider } from "@/components/live/live-provider";
 import { requireMemberPage } from "@/server/page-guards";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
@@ -14,6 +15,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const locale = resolveLocale(await getLocale());
   return (
     <NextIntlClientProvider messages={clientMessages(locale, "portal")}>
+    <LiveProvider area="portal">
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
@@ -37,6 +39,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="mx-auto max-w-5xl px-4 py-6">{children}</main>
     </div>
+    </LiveProvider>
     </NextIntlClientProvider>
   );
 }

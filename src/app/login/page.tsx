@@ -12,7 +12,7 @@ export default async function MemberLoginPage({ searchParams }: { searchParams: 
       footer={
         <div className="flex justify-between">
           <span>
-            {t("noAccount")} <Link className="text-brand-600" href="/register">{t("register")}</Link>
+            {t("noAccount")} <Link className="text-brand-600 underline underline-offset-2" href="/register">{t("register")}</Link>
           </span>
           <Link className="text-slate-400" href="/admin/login">{t("staffEntry")}</Link>
         </div>

@@ -1,7 +1,7 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const control =
-  "w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 disabled:bg-slate-100";
+  "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 disabled:bg-slate-100";
 
 /** A labelled form row: `*` for required, a `?` help tooltip as in the manual, an error line. */
 export function Field({
@@ -34,9 +34,14 @@ export function Field({
   );
 }
 
-export const Input = (props: InputHTMLAttributes<HTMLInputElement>) => <input {...props} className={`${control} ${props.className ?? ""}`} />;
-export const Textarea = (props: TextareaHTMLAttributes<HTMLTextAreaElement>) => <textarea {...props} className={`${control} ${props.className ?? ""}`} />;
-export const Select = (props: SelectHTMLAttributes<HTMLSelectElement>) => <select {...props} className={`${control} ${props.className ?? ""}`} />;
+/**
+ * Full width unless the caller gives a width: both classes together would leave the choice to the
+ * order of Tailwind's output (where w-full won, and the queue's filters stacked six deep).
+ */
+const classes = (extra = "") => `${control} ${/(^|\s)(w-|flex-)/.test(extra) ? "" : "w-full "}${extra}`;
+export const Input = (props: InputHTMLAttributes<HTMLInputElement>) => <input {...props} className={classes(props.className)} />;
+export const Textarea = (props: TextareaHTMLAttributes<HTMLTextAreaElement>) => <textarea {...props} className={classes(props.className)} />;
+export const Select = (props: SelectHTMLAttributes<HTMLSelectElement>) => <select {...props} className={classes(props.className)} />;
 
 export function FormError({ message }: { message?: string | null }) {
   if (!message) return null;

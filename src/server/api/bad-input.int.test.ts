@@ -4,6 +4,7 @@ import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { rateLimitsFor } from "@/server/rate-limits";
+import { quietLiveHub } from "@/test/callers";
 import type { Viewer } from "@/server/viewer";
 import { TRPC_MAX_BATCH, TRPC_MAX_BODY_BYTES } from "@/lib/trpc-limits";
 import { handleTrpcRequest } from "./http";
@@ -152,6 +153,7 @@ const contextFor = (viewer: Viewer) => async (): Promise<Context> => ({
   timeZone: "Asia/Shanghai",
   limits: rateLimitsFor(t.prisma),
   clientAddress: "192.0.2.200",
+  live: quietLiveHub(t.prisma),
 });
 
 type CallResult = { httpStatus: number; code?: string; message?: string };

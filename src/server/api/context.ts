@@ -4,6 +4,7 @@ import { getDb } from "../db/index.ts";
 import { clientAddressOf } from "../http/client-address.ts";
 import { rateLimitsFor } from "../rate-limits.ts";
 import { getViewer } from "../request-viewer.ts";
+import { getLiveHub } from "../live-hub.ts";
 import type { Context } from "./trpc.ts";
 import { resolveLocale } from "@/i18n/messages";
 import { resolveTimeZone } from "@/lib/datetime";
@@ -18,5 +19,6 @@ export async function createRequestContext(): Promise<Context> {
     timeZone: resolveTimeZone(store.get("tz")?.value),
     limits: rateLimitsFor(db),
     clientAddress: clientAddressOf(await headers()),
+    live: await getLiveHub(),
   };
 }

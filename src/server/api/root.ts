@@ -6,12 +6,14 @@ import { consoleRouter } from "./routers/console.ts";
 import { cannedRepliesRouter } from "./routers/canned-replies.ts";
 import { escalationRouter } from "./routers/escalation.ts";
 import { upstreamsRouter } from "./routers/upstreams.ts";
+import { sharingRouter } from "./routers/sharing.ts";
 import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
 import { slaRouter } from "./routers/sla.ts";
 import { reportsRouter } from "./routers/reports.ts";
+import { liveRouter, presenceRouter } from "./routers/live.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
 export const appRouter = router({
@@ -23,6 +25,7 @@ export const appRouter = router({
   cannedReplies: cannedRepliesRouter, // 预设回复
   escalation: escalationRouter, // 转移到云技术客服, 同步工单
   upstreams: upstreamsRouter, // 上级资源 connections
+  sharing: sharingRouter, // 共享策略: what each upstream may learn (white-label escalation)
   deliveries: deliveriesRouter, // outbox / sync status, dead letters
   partners: partnersRouter, // 下级合作商 (we are their upstream)
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
@@ -30,6 +33,8 @@ export const appRouter = router({
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
   sla: slaRouter, // 工作日历, SLA 策略
   reports: reportsRouter, // 报表
+  live: liveRouter, // the live stream (SSE): what changed, for the viewer's screens to re-read
+  presence: presenceRouter, // who else is on a ticket page
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,8 +5,10 @@ import type { Db } from "../db/client.ts";
 import { AppError, isAppError, type AppErrorCode } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
 import type { RateLimits } from "../rate-limits.ts";
+import type { LiveHub } from "../services/live-service.ts";
 import type { Viewer } from "../viewer.ts";
 import { translate, type Locale } from "@/i18n/messages";
+import { LIVE_MAX_STREAM_MS, LIVE_PING_MS } from "@/lib/live";
 
 /** Everything a procedure may use. Built per request by context.ts (and by tests directly). */
 export type Context = {
@@ -18,6 +20,8 @@ export type Context = {
   limits: RateLimits;
   /** The client's address as the server resolved it (TRUST_PROXY), for per-address limits. */
   clientAddress: string;
+  /** The process's live fan-out (subscriptions); tests hand in their own. */
+  live: LiveHub;
 };
 
 const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
@@ -35,6 +39,13 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Live streams (docs/LIVE.md): a stream lives at most LIVE_MAX_STREAM_MS, then the browser
+  // reconnects and resumes from its last event id; pings keep proxies from idling it out.
+  sse: {
+    maxDurationMs: LIVE_MAX_STREAM_MS,
+    ping: { enabled: true, intervalMs: LIVE_PING_MS },
+    client: { reconnectAfterInactivityMs: LIVE_PING_MS * 3 },
+  },
   /**
    * The one place errors meet the client: a sentence in the viewer's language, the AppError code
    * and rule; zod issues as field → message. Never a stack trace.

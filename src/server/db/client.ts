@@ -8,6 +8,7 @@ import { PrismaClient } from "./generated/client.ts";
 import { runMigrations } from "./migrate.ts";
 import { oneQueryAtATimeInTransactions } from "./one-query-at-a-time.ts";
 import { pgDriver, pgliteDriver, type SqlDriver } from "./sql-driver.ts";
+import { pgliteLiveBus, postgresLiveBus, type LiveBus } from "./live-bus.ts";
 import type { AppConfig } from "../config.ts";
 
 export type Db = PrismaClient;
@@ -30,6 +31,8 @@ export type Database = {
   kind: "pglite" | "postgres";
   /** Raw SQL for the migration runner and the benchmark (multi-statement capable). */
   openDriver(): Promise<SqlDriver>;
+  /** Committed changes as the triggers announce them (docs/LIVE.md); one listener per call. */
+  openLiveBus(): Promise<LiveBus>;
   close(): Promise<void>;
 };
 
@@ -68,6 +71,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     kind: "pglite",
     openDriver: async () => pgliteDriver(pglite),
+    openLiveBus: () => pgliteLiveBus(pglite),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -82,6 +86,7 @@ function openPostgres(url: string): Database {
     prisma,
     kind: "postgres",
     openDriver: () => pgDriver(url),
+    openLiveBus: () => postgresLiveBus(url),
     close: () => prisma.$disconnect(),
   };
 }

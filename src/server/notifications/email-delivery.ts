@@ -7,6 +7,7 @@ import type { NotificationDeps } from "./deps.ts";
 import { mailDomain, mailFailure, resolveSmtp, sendMail } from "./mailer.ts";
 import { renderNotificationMail } from "./render-mail.ts";
 import { replyAddress } from "./reply-token.ts";
+import { memberFacingText } from "../services/sharing-service.ts";
 import { resolveLocale } from "@/i18n/messages";
 
 const ZPayload = z.object({ notificationId: z.number().int().positive() });
@@ -37,10 +38,12 @@ export async function deliverNotificationEmail(db: Db, deps: NotificationDeps, r
   // R7 once more at the last step: only a public message is ever quoted.
   const message = n.messageId !== null ? await findPublicMessageBody(db, n.messageId) : null;
   const member = n.recipientKind === "MEMBER";
+  // A member reads a vendor's reply as the upstream's sharing policy masks it.
+  const quoted = message ? (member ? (await memberFacingText(db, [message.ticketId]))(message.ticketId, message.authorKind, message.body) : message.body) : null;
   const base = deps.publicUrl;
   const reply = member && deps.replyDomain && ANSWERABLE.has(n.kind) ? replyAddress(deps.authSecret, deps.replyDomain, n.ticketId, n.recipientId) : null;
   const mail = renderNotificationMail(
-    { kind: n.kind, ticketId: n.ticketId, ticketTitle: n.ticketTitle, actorName: n.actorName, message: message?.body ?? null },
+    { kind: n.kind, ticketId: n.ticketId, ticketTitle: n.ticketTitle, actorName: n.actorName, message: quoted },
     {
       locale: resolveLocale(recipient.locale),
       recipientName: recipient.name,

@@ -21,6 +21,7 @@ import {
   type PendingEvent,
 } from "../db/repos/notifications.ts";
 import { listEnabledChatChannels, type ChatChannelRow } from "../db/repos/notification-channels.ts";
+import { memberFacingText, type MemberFacing } from "../services/sharing-service.ts";
 import {
   audiencesFor,
   channelMayCarryDeadLetter,
@@ -71,12 +72,12 @@ function actorNameFor(e: PendingEvent, audience: "member" | "staff", locale: Loc
 }
 
 /** What a notification quotes: the public message, never a note (audiencesFor checked it). */
-function excerptFor(e: PendingEvent, message: Message | undefined): string | null {
+function excerptFor(e: PendingEvent, message: Message | undefined, facing?: MemberFacing): string | null {
   if (e.action === DELIVERY_DEAD_ACTION) {
     const d = (e.data ?? {}) as { type?: string; error?: string };
     return excerptOf(`${d.type ?? ""}: ${d.error ?? ""}`);
   }
-  if (message && message.visibility === "PUBLIC") return excerptOf(message.body);
+  if (message && message.visibility === "PUBLIC") return excerptOf(facing ? facing(e.ticketId, message.authorKind, message.body) : message.body);
   const reason = (e.data as { reason?: unknown } | null)?.reason;
   return typeof reason === "string" && reason ? excerptOf(reason) : null;
 }
@@ -150,6 +151,7 @@ export async function fanOutNotifications(db: Db, deps: NotificationDeps, limit 
     const events = await claimPendingEvents(tx, limit);
     if (events.length === 0) return 0;
     const round = await loadRound(tx, events);
+    const facing = await memberFacingText(tx, events.map((e) => e.ticketId));
     const mailOn = (await resolveSmtp(tx, deps)) !== null;
 
     const rows: NewNotification[] = [];
@@ -185,7 +187,7 @@ export async function fanOutNotifications(db: Db, deps: NotificationDeps, limit 
             actorName: actorNameFor(e, audience, person.locale),
             ticketTitle: ticket.title,
             messageId: message && message.visibility === "PUBLIC" ? message.id : null,
-            excerpt: excerptFor(e, message),
+            excerpt: excerptFor(e, message, audience === "member" ? facing : undefined),
             inApp: choice.inApp,
           });
           if (mail) wantsMail.set(keyOf(e.id, person.kind, person.id), { kind, ticketId: ticket.id });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TICKET_STATUSES } from "../domain/ticket-lifecycle.ts";
-import { MAX_TITLE, ZAttachmentIds, ZMessageBody, ZTicketRef } from "./ticket-inputs.ts";
+import { MAX_TITLE, ZAttachmentIds, ZMessageBody, ZSeenMessageId, ZTicketRef } from "./ticket-inputs.ts";
 import { ZCursor, ZId, zPageSize, zText } from "../schemas.ts";
 
 /** What a member sends from the portal. Limits are the shared ones (ticket-inputs.ts). */
@@ -41,6 +41,7 @@ export const ZMemberReplyInput = z.object({
   ticketId: ZId,
   body: ZMessageBody,
   attachmentIds: ZAttachmentIds,
+  seenMessageId: ZSeenMessageId,
 });
 export type MemberReplyInput = z.infer<typeof ZMemberReplyInput>;
 

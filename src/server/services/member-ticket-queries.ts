@@ -15,6 +15,7 @@ import type { MemberViewer } from "../viewer.ts";
 import type { MemberTicketListInput } from "./member-ticket-inputs.ts";
 import type { Locale } from "@/i18n/messages";
 import { searchHits } from "./search-hits.ts";
+import { memberFacingText } from "./sharing-service.ts";
 
 /** What the portal reads. Scoping (own tickets, public entries) lives in the repository's SQL. */
 
@@ -58,7 +59,10 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
   const t = await findMemberTicketDetail(db, viewer.memberId, ticketId);
   if (!t) throw notFound("ticket");
   const staffIds = [...new Set(t.messages.flatMap((m) => (m.staffId === null ? [] : [m.staffId])))];
-  const names = new Map((await findStaffNames(db, staffIds)).map((s) => [s.id, s.displayName]));
+  const [names, facing] = await Promise.all([
+    findStaffNames(db, staffIds).then((rows) => new Map(rows.map((s) => [s.id, s.displayName]))),
+    memberFacingText(db, [t.id]),
+  ]);
   await markTicketReadByMember(db, viewer.memberId, t.id, new Date());
 
   const actions = availableActions(memberSnapshot(t), "member");
@@ -96,7 +100,7 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
         view.timeZone,
         "member",
       );
-      return shown;
+      return { ...shown, body: facing(t.id, m.authorKind, shown.body) };
     }),
   };
 }

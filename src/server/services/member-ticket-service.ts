@@ -108,6 +108,7 @@ export async function replyAsMember(db: Db, limits: RateLimits, viewer: MemberVi
     ticketId: input.ticketId,
     action: "member.reply",
     actor: memberActor(viewer),
+    seen: input.seenMessageId === undefined ? undefined : { messageId: input.seenMessageId, writer: { memberId: viewer.memberId } },
     authorize: ownTicket(viewer),
     effects: async (tx, ticket, _next, now) => {
       const message = await insertMessage(tx, {

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { findSnippetSources, type SearchScope } from "../db/repos/search.ts";
 import { hasHit, highlight, snippet, type Highlight } from "../presenters/search-snippet.ts";
+import { memberFacingText } from "./sharing-service.ts";
 
 /** What a search result shows beyond the row: the title's hits, and the text that matched. */
 export type SearchHit = {
@@ -24,7 +25,9 @@ export async function searchHits(
 ): Promise<Map<number, SearchHit>> {
   // Tier 2 matched in the conversation: those need an entry's text.
   const { units, sources } = await findSnippetSources(db, scope, text, rows.filter((r) => r.tier === 2).map((r) => r.id));
-  const bodies = new Map(sources.map((s) => [s.ticketId, s]));
+  // A member reads a vendor's words as the sharing policy masks them, snippets included.
+  const facing = scope === "member" ? await memberFacingText(db, sources.map((s) => s.ticketId)) : null;
+  const bodies = new Map(sources.map((s) => [s.ticketId, facing ? { ...s, body: facing(s.ticketId, s.authorKind, s.body) } : s]));
   const out = new Map<number, SearchHit>();
   for (const r of rows) {
     const title = highlight(r.title, units);

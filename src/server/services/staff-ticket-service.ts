@@ -51,6 +51,7 @@ export function replyToTicket(db: Db, viewer: StaffViewer, input: z.infer<typeof
     expectedVersion: input.expectedVersion,
     action: "staff.reply",
     actor: staffActor(viewer),
+    seen: input.seenMessageId === undefined ? undefined : { messageId: input.seenMessageId, writer: { staffId: viewer.staffId } },
     patch: (t, _next, now) => ({ ...firstResponse(t, now), lastReplyAt: now }),
     effects: async (tx, ticket, _next, now) => {
       const message = await writeStaffMessage(tx, viewer, ticket, input, "PUBLIC", now);

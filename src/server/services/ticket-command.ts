@@ -12,6 +12,8 @@ import { isEscalationEligible } from "../domain/category-rules.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { inTicketTurn, retryOnContention } from "./contention.ts";
 import { advanceTicketClocks } from "./sla-clock.ts";
+import { findPublicMessagesAfter } from "../db/repos/live.ts";
+import { STALE_REPLY_RULE } from "@/lib/live";
 
 /** Who acts, as written into the audit trail and author lines. */
 export type ActorRef = {
@@ -46,6 +48,12 @@ export type TicketCommand<T> = {
   expectedVersion?: number;
   /** The member-visible version the member's page showed (staff-only work does not move it). */
   expectedMemberVersion?: number;
+  /**
+   * A reply composed against the conversation up to `messageId` (the last public entry its writer
+   * saw): refused with CONFLICT when someone else's public entry came after it, so the writer
+   * reads it first. Sending anyway is the same reply naming the newer entry.
+   */
+  seen?: { messageId: number; writer: { staffId: number } | { memberId: number } };
   /** Extra columns to set with the transition (assignee, respondedAt, rating …). */
   patch?: (ticket: TicketForCommand, next: TicketState, now: Date) => Parameters<typeof updateTicketIfVersion>[3];
   /** Writes that belong to the same transaction: messages, outbox entries. */
@@ -92,6 +100,10 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
   command.authorize?.(ticket);
   if (command.expectedVersion !== undefined && command.expectedVersion !== ticket.version) throw conflict();
   if (command.expectedMemberVersion !== undefined && command.expectedMemberVersion !== ticket.memberVersion) throw conflict();
+  if (command.seen) {
+    const unseen = await findPublicMessagesAfter(tx, ticket.id, command.seen.messageId, command.seen.writer);
+    if (unseen.length > 0) throw new AppError("CONFLICT", "errors.staleReply", { rule: STALE_REPLY_RULE, params: { count: unseen.length } });
+  }
 
   const decision = decide(command.action, snapshotOf(ticket));
   if (!decision.ok) throw ruleViolation(decision);

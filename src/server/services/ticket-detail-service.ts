@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { findTicketEvents } from "../db/repos/audit.ts";
+import { findForwardedMessages } from "../db/repos/sharing.ts";
 import { findConversationPage, findTicketDetail, type ConversationRow, type TicketDetailRow } from "../db/repos/ticket-detail.ts";
 import { consoleControls } from "../domain/console-controls.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
@@ -78,14 +79,17 @@ export const CONVERSATION_PAGE = 50;
 /** 操作记录 shows the newest actions; the whole trail stays in the database. */
 export const AUDIT_TRAIL_LIMIT = 200;
 
-function presentConversation(rows: ConversationRow[], limit: number, { locale, timeZone }: View) {
+type Forwarded = Map<number, { masked: boolean }>;
+
+function presentConversation(rows: ConversationRow[], limit: number, { locale, timeZone }: View, forwarded: Forwarded) {
   const page = rows.slice(0, limit);
   const oldest = page.at(-1);
   return {
     // Shown oldest first, as the manual's 沟通记录 reads.
     messages: page.reverse().map((m) => {
       const shown = presentMessage({ ...m, staff: m.staffName ? { displayName: m.staffName } : null }, locale, timeZone, "staff");
-      return { ...shown, createdAt: formatDateTime(m.createdAt, timeZone) };
+      // 已转发 / 已转发（已脱敏）: the upstream accepted this entry (staff only: members never see this page).
+      return { ...shown, createdAt: formatDateTime(m.createdAt, timeZone), forwarded: forwarded.get(m.id) ?? null };
     }),
     /** Where the next older page starts; null when the first message is shown. */
     olderCursor: rows.length > limit && oldest ? encodeKeysetCursor({ key: oldest.createdAt, id: oldest.id }) : null,
@@ -95,21 +99,26 @@ function presentConversation(rows: ConversationRow[], limit: number, { locale, t
 /** 沟通记录: the page of messages before `cursor` (null = the newest). */
 export async function getConversationPage(db: Db, ticketId: number, cursor: string | null | undefined, limit: number, view: View) {
   const before = cursor ? decodeKeysetCursor(cursor) : null;
-  const [ticket, rows] = await Promise.all([findTicketDetail(db, ticketId), findConversationPage(db, ticketId, before, limit + 1)]);
+  const [ticket, rows, forwarded] = await Promise.all([
+    findTicketDetail(db, ticketId),
+    findConversationPage(db, ticketId, before, limit + 1),
+    findForwardedMessages(db, ticketId),
+  ]);
   if (!ticket) throw notFound("ticket");
-  return presentConversation(rows, limit, view);
+  return presentConversation(rows, limit, view, forwarded);
 }
 
 /** What the console shows on 工单信息: basic info, the 操作 controls, the newest 沟通记录 and 操作记录. */
 export async function getTicketDetail(db: Db, ticketId: number, view: View, now: Date = new Date()) {
-  const [ticket, conversation, events] = await Promise.all([
+  const [ticket, conversation, events, forwarded] = await Promise.all([
     findTicketDetail(db, ticketId),
     findConversationPage(db, ticketId, null, CONVERSATION_PAGE + 1),
     findTicketEvents(db, ticketId, AUDIT_TRAIL_LIMIT),
+    findForwardedMessages(db, ticketId),
   ]);
   if (!ticket) throw notFound("ticket");
   const { locale, timeZone } = view;
-  const { messages, olderCursor } = presentConversation(conversation, CONVERSATION_PAGE, view);
+  const { messages, olderCursor } = presentConversation(conversation, CONVERSATION_PAGE, view, forwarded);
   return {
     id: ticket.id,
     /** Every mutation sends this back as expectedVersion. */

@@ -16,5 +16,7 @@ export const ZMessageBody = zText({ min: 1, required: "errors.bodyRequired", max
 
 export const ZAttachmentIds = zIdList(MAX_ATTACHMENTS, "errors.tooManyAttachments").default([]);
 
-export const ZMessageInput = ZTicketRef.extend({ body: ZMessageBody, attachmentIds: ZAttachmentIds });
+/** The last public entry the writer saw when composing (the stale-reply guard); optional. */
+export const ZSeenMessageId = ZId.optional();
+export const ZMessageInput = ZTicketRef.extend({ body: ZMessageBody, attachmentIds: ZAttachmentIds, seenMessageId: ZSeenMessageId });
 export type MessageInput = z.infer<typeof ZMessageInput>;

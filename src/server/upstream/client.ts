@@ -27,6 +27,10 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 
 export type UpstreamCredentials = { baseUrl: string; partnerId: string; keyId: string; secret: string };
 
+/** Every POST as it left: the exact body bytes and the status answered (null: no answer). */
+export type SentRequest = { method: "POST"; pathWithQuery: string; body: string; status: number | null };
+export type SentObserver = (sent: SentRequest) => void;
+
 export interface UpstreamClient {
   /** 201 for a new ticket, 200 when the upstream already had this externalId. */
   createTicket(request: CreateUpstreamTicketRequest): Promise<{ created: boolean; ticket: UpstreamTicketStateResponse }>;
@@ -60,7 +64,7 @@ function isRetryable(status: number, code: ProtocolErrorCode | null): boolean {
   return code === "invalid_signature" || code === "stale_timestamp";
 }
 
-export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = REQUEST_TIMEOUT_MS): UpstreamClient {
+export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs = REQUEST_TIMEOUT_MS, onSent?: SentObserver): UpstreamClient {
   const base = new URL(credentials.baseUrl);
   // A baseUrl with a path prefix is part of what is sent, so it is part of what is signed.
   const prefix = base.pathname.replace(/\/+$/, "");
@@ -80,9 +84,11 @@ export function createUpstreamClient(credentials: UpstreamCredentials, timeoutMs
         redirect: "error", // a signed request goes to the configured upstream and nowhere else
       });
     } catch (e) {
+      if (method === "POST") onSent?.({ method, pathWithQuery, body: raw, status: null });
       const reason = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError") ? `timeout after ${timeoutMs / 1000} s` : networkReason(e);
       throw new UpstreamCallError(`${label}: ${reason}`, null, null, true);
     }
+    if (method === "POST") onSent?.({ method, pathWithQuery, body: raw, status: response.status });
     const text = await response.text().catch(() => "");
     const json = safeJson(text);
     if (!response.ok) {

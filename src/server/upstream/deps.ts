@@ -5,7 +5,7 @@ import type { ConnectionWithSecret } from "../db/repos/upstream.ts";
 import path from "node:path";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
-import { createUpstreamClient, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
+import { REQUEST_TIMEOUT_MS, createUpstreamClient, type SentObserver, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
 import { decryptSecret } from "./secret-box.ts";
 import { PROTOCOL_BASE_PATH } from "./protocol.ts";
 
@@ -16,7 +16,7 @@ export type UpstreamDeps = {
   publicUrl: string;
   /** The same content-addressed store uploads go to. */
   files: BlobStore;
-  createClient: (credentials: UpstreamCredentials) => UpstreamClient;
+  createClient: (credentials: UpstreamCredentials, onSent?: SentObserver) => UpstreamClient;
 };
 
 export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl" | "dataDir">): UpstreamDeps {
@@ -24,17 +24,21 @@ export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "p
     authSecret: config.authSecret,
     publicUrl: config.publicUrl,
     files: new LocalDiskBlobStore(path.join(config.dataDir, "files")),
-    createClient: (credentials) => createUpstreamClient(credentials),
+    createClient: (credentials, onSent) => createUpstreamClient(credentials, REQUEST_TIMEOUT_MS, onSent),
   };
 }
 
-export function clientForConnection(deps: UpstreamDeps, connection: Pick<ConnectionWithSecret, "baseUrl" | "partnerId" | "keyId" | "secretEncrypted">): UpstreamClient {
+export function clientForConnection(
+  deps: UpstreamDeps,
+  connection: Pick<ConnectionWithSecret, "baseUrl" | "partnerId" | "keyId" | "secretEncrypted">,
+  onSent?: SentObserver,
+): UpstreamClient {
   return deps.createClient({
     baseUrl: connection.baseUrl,
     partnerId: connection.partnerId,
     keyId: connection.keyId,
     secret: decryptSecret(deps.authSecret, connection.secretEncrypted),
-  });
+  }, onSent);
 }
 
 /** The URL an upstream registers for our callbacks; it names the connection (partner ids may collide). */

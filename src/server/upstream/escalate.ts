@@ -5,11 +5,14 @@ import { findOpenOutboxForTicket, hasPendingOutbox } from "../db/repos/outbox.ts
 import { findLinkByTicket, findTicketEscalation, insertLink, listPublicHistoryIds } from "../db/repos/upstream.ts";
 import { runTicketCommand } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
+import { planEscalationShare } from "../services/sharing-service.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { resolveConnectionForTicket } from "./connections.ts";
 import { upstreamOrderingKey } from "./outbox-types.ts";
 
 export type TicketRef = { ticketId: number; expectedVersion?: number };
+/** `fileIds`: the public files staff ticked in the dialog (absent: the sharing policy's default). */
+export type EscalateInput = TicketRef & { fileIds?: number[] };
 
 /**
  * One transaction, no network: the table decides (R1 category, R2 accepted, R4 not closed
@@ -17,7 +20,7 @@ export type TicketRef = { ticketId: number; expectedVersion?: number };
  * so the GUID stays) and the outbox entry. The worker delivers; until the upstream answers with a
  * GUID the ticket shows 转移中.
  */
-export function escalateTicket(db: Db, viewer: StaffViewer, input: TicketRef) {
+export function escalateTicket(db: Db, viewer: StaffViewer, input: EscalateInput) {
   return runTicketCommand(db, {
     ticketId: input.ticketId,
     expectedVersion: input.expectedVersion,
@@ -28,6 +31,8 @@ export function escalateTicket(db: Db, viewer: StaffViewer, input: TicketRef) {
       const existing = ticket.upstream;
       // A re-escalation stays with the upstream that holds the ticket's GUID.
       const connectionId = existing?.connectionId ?? (await resolveConnectionForTicket(tx, ticket)).id;
+      // A block rule refuses before anything is written; the ticked files go with the create.
+      const share = await planEscalationShare(tx, ticket, connectionId, input.fileIds);
       const link = existing ?? (await insertLink(tx, ticket.id, connectionId));
       await writeSystemMessage(tx, ticket.id, "escalated", { staff: viewer.name }, now);
 
@@ -39,7 +44,7 @@ export function escalateTicket(db: Db, viewer: StaffViewer, input: TicketRef) {
         connectionId,
         ticketId: ticket.id,
         orderingKey: upstreamOrderingKey(connectionId, ticket.id),
-        payload: upstreamKnowsIt ? {} : { messageIds: await listPublicHistoryIds(tx, ticket.id) },
+        payload: upstreamKnowsIt ? {} : { messageIds: await listPublicHistoryIds(tx, ticket.id), fileIds: share.fileIds },
       });
       return { linkId: link.id, reEscalation: existing !== null };
     },

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, conversation, newTicket, setUpEscalation, ticketState, type Fixture, SETUP_TIMEOUT_MS } from "@/test/escalation-fixture";
-import { asStaff } from "@/test/callers";
+import { asStaff, asSuperAdmin } from "@/test/callers";
+import { DEFAULT_SHARING_POLICY } from "@/server/domain/sharing-policy";
 import { acceptTicket, addInternalNote, closeTicket, replyToTicket } from "@/server/services/staff-ticket-service";
 import { authorLine } from "@/server/presenters/messages";
 import { escalateTicket, getEscalationView } from "./escalate";
@@ -94,7 +95,8 @@ describe(`escalation rules (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     expect(f.peer.messages(f.peer.tickets.get(guid)!)).toHaveLength(4);
   });
 
-  it("R3: a reply's files travel inline (by content hash); one missing from the store is named in the text instead", async () => {
+  it("R3: a reply's files travel inline (by content hash) when the sharing policy forwards files; one missing from the store is named in the text instead", async () => {
+    await asSuperAdmin(db()).sharing.save({ connectionId: f.connectionId, policy: { ...DEFAULT_SHARING_POLICY, forwardFilesByDefault: true } });
     const { ticket, guid } = await escalatedTicket();
     const bytes = Buffer.from("安全组已放行 22 端口");
     const sha = createHash("sha256").update(bytes).digest("hex");
@@ -108,6 +110,7 @@ describe(`escalation rules (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     const sent = f.peer.messages(f.peer.tickets.get(guid)!).at(-1)!;
     expect(sent.body).toBe("截图见附件\n[附件未转发: 丢失.txt]");
     expect(sent.attachments).toEqual([expect.objectContaining({ fileName: "安全组.txt", sha256: sha, size: bytes.length })]);
+    await asSuperAdmin(db()).sharing.save({ connectionId: f.connectionId, policy: DEFAULT_SHARING_POLICY });
   });
 
   it("R4: a returned ticket is escalated again on the same link and GUID; after the upstream closes its side, escalation is refused for good and a late return reopens nothing", async () => {

@@ -7,8 +7,6 @@ import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import {
   findConnectionWithSecret,
   findLinkByTicket,
-  findMessagesForUpstream,
-  findStaffNames,
   findTicketForUpstream,
   recordConnectionStatus,
   updateLink,
@@ -21,6 +19,10 @@ import { reconcileUpstreamState, recordGuid } from "./apply.ts";
 import { UpstreamCallError, type UpstreamClient } from "./client.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";
 import { toUpstreamMessages } from "./outbound-messages.ts";
+import { findPublicEntriesForSharing, findTicketForSharing, insertUpstreamDelivery } from "../db/repos/sharing.ts";
+import { knownContactsOf, messageWasMasked, shareMessage, shareTicket, type SharedMessage } from "../domain/sharing-policy.ts";
+import { getSharingPolicy } from "../services/sharing-service.ts";
+import type { SentRequest } from "./client.ts";
 import { ZCreatePayload, ZMessagePayload, upstreamOrderingKey } from "./outbox-types.ts";
 import { MAX_BODY_BYTES, type CreateUpstreamTicketRequest, type NewUpstreamMessage } from "./protocol.ts";
 import { retryOnContention } from "../services/contention.ts";
@@ -31,7 +33,16 @@ const dead = (error: string): DeliveryOutcome => ({ ok: false, retryable: false,
 /** The create has not been answered yet; requests that need the GUID wait their turn. */
 class NoGuidYet extends Error {}
 
-type Context = { db: Db; deps: UpstreamDeps; row: OutboxRow & { ticketId: number }; connection: ConnectionWithSecret; link: LinkWithConnection; client: UpstreamClient };
+type Context = {
+  db: Db;
+  deps: UpstreamDeps;
+  row: OutboxRow & { ticketId: number };
+  connection: ConnectionWithSecret;
+  link: LinkWithConnection;
+  client: UpstreamClient;
+  /** Our messages the request carries, and those a mask changed (recorded with each delivery). */
+  carried: { messageIds: number[]; maskedMessageIds: number[] };
+};
 
 export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: OutboxRow): Promise<DeliveryOutcome> {
   if (row.connectionId === null || row.ticketId === null) return dead("outbox entry without connection or ticket");
@@ -39,12 +50,43 @@ export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: Ou
   if (!connection) return dead("the upstream connection no longer exists");
   if (!link) return dead("the ticket has no upstream link");
   let client: UpstreamClient;
+  const sent: SentRequest[] = [];
   try {
-    client = clientForConnection(deps, connection);
+    client = clientForConnection(deps, connection, (request) => sent.push(request));
   } catch {
     return dead("the connection's secret cannot be decrypted (was AUTH_SECRET changed?); enter the secret again");
   }
-  const ctx: Context = { db, deps, row: { ...row, ticketId: row.ticketId }, connection, link, client };
+  const ctx: Context = { db, deps, row: { ...row, ticketId: row.ticketId }, connection, link, client, carried: { messageIds: [], maskedMessageIds: [] } };
+  try {
+    return await deliver(ctx);
+  } finally {
+    await recordDeliveries(ctx, sent);
+  }
+}
+
+/** What left the building, byte for byte: each POST's body into the file store, a row per request. */
+async function recordDeliveries(ctx: Context, sent: SentRequest[]) {
+  for (const request of sent) {
+    const bytes = Buffer.from(request.body, "utf8");
+    const sha = await ctx.deps.files.put(bytes);
+    const delivered = request.status !== null && request.status >= 200 && request.status < 300;
+    await insertUpstreamDelivery(ctx.db, {
+      connectionId: ctx.connection.id,
+      ticketId: ctx.row.ticketId,
+      type: ctx.row.type,
+      method: request.method,
+      path: request.pathWithQuery,
+      bodySha256: sha,
+      bodySize: bytes.length,
+      status: request.status,
+      messageIds: delivered ? ctx.carried.messageIds : [],
+      maskedMessageIds: delivered ? ctx.carried.maskedMessageIds : [],
+    });
+  }
+}
+
+async function deliver(ctx: Context): Promise<DeliveryOutcome> {
+  const { row } = ctx;
   try {
     switch (row.type) {
       case "ticket.create":
@@ -72,20 +114,20 @@ export async function deliverUpstreamRequest(db: Db, deps: UpstreamDeps, row: Ou
 
 async function deliverCreate(ctx: Context) {
   const { db, deps, row, link } = ctx;
-  const { messageIds } = ZCreatePayload.parse(row.payload);
-  const ticket = await findTicketForUpstream(db, row.ticketId);
-  if (!ticket || ticket.category.type === "NORMAL") throw new UpstreamCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
-  const history = await buildMessages(ctx, messageIds);
+  const { messageIds, fileIds } = ZCreatePayload.parse(row.payload);
+  const [ticket, sharing, policy] = await Promise.all([findTicketForUpstream(db, row.ticketId), findTicketForSharing(db, row.ticketId), getSharingPolicy(db, link.connectionId)]);
+  if (!ticket || !sharing || ticket.category.type === "NORMAL") throw new UpstreamCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
+  // The files staff ticked in the escalate dialog; an entry from before the dialog follows the policy.
+  const ticked = fileIds ? new Set(fileIds) : null;
+  const entries = await findPublicEntriesForSharing(db, row.ticketId, messageIds);
+  const shared = shareTicket(policy, deps.authSecret, link.connectionId, sharing, entries, (id) => (ticked ? ticked.has(id) : policy.forwardFilesByDefault));
+  const history = await wireMessages(ctx, shared.messages);
   const request: CreateUpstreamTicketRequest = {
     externalId: String(ticket.id),
     type: ticket.category.type,
-    title: ticket.title,
+    title: shared.title.text,
     messages: [],
-    member: {
-      id: String(ticket.memberId ?? "-"),
-      ...(ticket.contactPhone ? { phone: ticket.contactPhone } : {}),
-      ...(ticket.contactQq ? { qq: ticket.contactQq } : {}),
-    },
+    member: shared.member,
     ...(ticket.businessId
       ? { business: { id: ticket.businessId, ...(ticket.businessIp ? { ip: ticket.businessIp } : {}), ...(ticket.businessType ? { type: ticket.businessType } : {}) } }
       : {}),
@@ -101,8 +143,13 @@ async function deliverCreate(ctx: Context) {
   for (const h of history) if (!sent.has(h.message.externalMessageId) && !overflow.includes(h.messageId)) overflow.push(h.messageId);
   if (request.messages.length === 0) {
     // Every ticket starts with the member's words; should they be gone, the title still says what it is about.
-    request.messages = [{ externalMessageId: `ticket-${ticket.id}`, author: { role: "member", name: "客户" }, body: ticket.title }];
+    request.messages = [{ externalMessageId: `ticket-${ticket.id}`, author: { role: "member", name: "客户" }, body: shared.title.text }];
   }
+  const carried = history.filter((h) => sent.has(h.message.externalMessageId));
+  ctx.carried = {
+    messageIds: [...new Set(carried.map((h) => h.messageId))],
+    maskedMessageIds: [...new Set(carried.filter((h) => h.masked).map((h) => h.messageId))],
+  };
 
   const answer = await ctx.client.createTicket(request);
   await retryOnContention(() =>
@@ -128,8 +175,16 @@ async function deliverCreate(ctx: Context) {
 async function deliverMessage(ctx: Context) {
   const { messageId } = ZMessagePayload.parse(ctx.row.payload);
   const guid = await requireGuid(ctx);
-  const parts = await buildMessages(ctx, [messageId]);
-  if (parts.length === 0) throw new UpstreamCallError("the message is not a public reply (never forwarded)", null, null, false);
+  const [ticket, policy, entries] = await Promise.all([
+    findTicketForSharing(ctx.db, ctx.row.ticketId),
+    getSharingPolicy(ctx.db, ctx.link.connectionId),
+    findPublicEntriesForSharing(ctx.db, ctx.row.ticketId, [messageId]),
+  ]);
+  if (!ticket || entries.length === 0) throw new UpstreamCallError("the message is not a public reply (never forwarded)", null, null, false);
+  // Later replies pass through the same policy; their files follow its default.
+  const shared = entries.map((e) => shareMessage(policy, knownContactsOf(ticket), e, () => policy.forwardFilesByDefault));
+  const parts = await wireMessages(ctx, shared);
+  ctx.carried = { messageIds: [messageId], maskedMessageIds: parts.some((p) => p.masked) ? [messageId] : [] };
   // Each part is idempotent on its externalMessageId, so a retry after a partial success is safe.
   for (const part of parts) await ctx.client.postMessage(guid, part.message);
 }
@@ -146,15 +201,14 @@ async function requireGuid(ctx: Context): Promise<string> {
   throw new UpstreamCallError("the upstream never acknowledged this ticket's escalation: redeliver its create first", null, null, false);
 }
 
-async function buildMessages(ctx: Context, ids: number[]): Promise<{ messageId: number; message: NewUpstreamMessage }[]> {
-  const rows = await findMessagesForUpstream(ctx.db, ctx.row.ticketId, ids);
-  const staffIds = [...new Set(rows.map((r) => r.staffId).filter((id): id is number => id !== null))];
-  const staffNames = new Map((await findStaffNames(ctx.db, staffIds)).map((s) => [s.id, s.displayName]));
-  const out: { messageId: number; message: NewUpstreamMessage }[] = [];
-  for (const row of rows) {
-    const parts = await toUpstreamMessages(row, staffNames, ctx.deps.files);
-    for (const message of parts.messages) out.push({ messageId: row.id, message });
-    if (parts.skippedFiles > 0) logger.warn({ ticketId: ctx.row.ticketId, messageId: row.id, skipped: parts.skippedFiles }, "attachments not forwarded upstream");
+type StoredFile = { id: number; fileName: string; mimeType: string; size: number; storageKey: string };
+
+async function wireMessages(ctx: Context, shared: SharedMessage<StoredFile>[]): Promise<{ messageId: number; masked: boolean; message: NewUpstreamMessage }[]> {
+  const out: { messageId: number; masked: boolean; message: NewUpstreamMessage }[] = [];
+  for (const m of shared) {
+    const parts = await toUpstreamMessages(m, ctx.deps.files);
+    for (const message of parts.messages) out.push({ messageId: m.messageId, masked: messageWasMasked(m), message });
+    if (parts.skippedFiles > 0) logger.warn({ ticketId: ctx.row.ticketId, messageId: m.messageId, skipped: parts.skippedFiles }, "attachments not forwarded upstream");
   }
   return out;
 }

@@ -6,8 +6,11 @@ import { z } from "zod";
 export const UPSTREAM_OUTBOX_TYPES = ["ticket.create", "message.create", "ticket.escalate", "ticket.close"] as const;
 export type UpstreamOutboxType = (typeof UPSTREAM_OUTBOX_TYPES)[number];
 
-/** The public history at the moment of escalation (转移到云技术客服), oldest first. */
-export const ZCreatePayload = z.object({ messageIds: z.array(z.number().int().positive()) });
+/**
+ * The public history at the moment of escalation (转移到云技术客服), oldest first, and the files
+ * staff ticked in the dialog (absent in entries from before it: the sharing policy decides).
+ */
+export const ZCreatePayload = z.object({ messageIds: z.array(z.number().int().positive()), fileIds: z.array(z.number().int().positive()).optional() });
 export const ZMessagePayload = z.object({ messageId: z.number().int().positive() });
 export const ZEmptyPayload = z.object({});
 

@@ -6,6 +6,7 @@ import { clientMessages, resolveLocale } from "@/i18n/messages";
 import { LanguageSwitch } from "@/components/language-switch";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SignOutButton } from "@/components/sign-out-button";
+import { LiveProvider } from "@/components/live/live-provider";
 import { requireStaffPage } from "@/server/page-guards";
 
 const NAV: { href: string; key: string; superAdmin?: boolean }[] = [
@@ -29,11 +30,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const locale = resolveLocale(await getLocale());
   return (
     <NextIntlClientProvider messages={clientMessages(locale, "console")}>
+    <LiveProvider area="console">
     <div className="flex min-h-screen">
       <aside className="w-52 shrink-0 bg-slate-900 text-slate-200">
         <div className="px-4 py-4 text-sm font-semibold text-white">
           {t("appName")}
-          <div className="text-xs font-normal text-slate-400">{t("consoleName")}</div>
+          <div className="text-xs font-normal text-slate-300">{t("consoleName")}</div>
         </div>
         <nav className="flex flex-col text-sm" data-testid="console-nav">
           {NAV.filter((n) => !n.superAdmin || viewer.role === "SUPER_ADMIN").map((n) => (
@@ -55,6 +57,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <main className="min-w-0 flex-1 p-6">{children}</main>
       </div>
     </div>
+    </LiveProvider>
     </NextIntlClientProvider>
   );
 }

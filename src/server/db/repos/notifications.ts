@@ -179,7 +179,7 @@ export function findStaffContact(db: DbOrTx, id: number) {
 
 /** A message's body only if it is public: the mail path re-checks R7 whatever the fan-out decided. */
 export function findPublicMessageBody(db: DbOrTx, id: number) {
-  return db.ticketMessage.findFirst({ where: { id, visibility: "PUBLIC" }, select: { id: true, ticketId: true, body: true } });
+  return db.ticketMessage.findFirst({ where: { id, visibility: "PUBLIC" }, select: { id: true, ticketId: true, body: true, authorKind: true } });
 }
 
 export function findStaffMobiles(db: DbOrTx, ids: number[]) {

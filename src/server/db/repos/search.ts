@@ -64,7 +64,7 @@ export async function findDensity(db: DbOrTx, text: string): Promise<{ headDense
   return { headDense: share("searchHead") >= DENSE_SHARE, bodyDense: share("searchAll") >= DENSE_SHARE };
 }
 
-export type SnippetSource = { ticketId: number; body: string; staffOnly: boolean };
+export type SnippetSource = { ticketId: number; body: string; staffOnly: boolean; authorKind: string };
 
 /**
  * The query's units as the tokenizer cuts them (whole ops tokens, Latin words, CJK runs: what a
@@ -76,10 +76,10 @@ export async function findSnippetSources(db: DbOrTx, scope: SearchScope, text: s
   const visibility = scope === "member" ? Prisma.sql`AND m."visibility" = 'PUBLIC'` : Prisma.empty;
   const [row] = await db.$queryRaw<{ units: string[] | null; sources: SnippetSource[] | null }[]>`
     SELECT search_split(${text}) AS units,
-           (SELECT json_agg(json_build_object('ticketId', x.id, 'body', hit.body, 'staffOnly', hit."staffOnly"))
+           (SELECT json_agg(json_build_object('ticketId', x.id, 'body', hit.body, 'staffOnly', hit."staffOnly", 'authorKind', hit."authorKind"))
               FROM unnest(${ticketIds}::int[]) AS x(id)
               JOIN LATERAL (
-                SELECT m.body, (m."visibility" = 'STAFF_ONLY') AS "staffOnly"
+                SELECT m.body, (m."visibility" = 'STAFF_ONLY') AS "staffOnly", m."authorKind"
                   FROM "TicketMessage" m
                  WHERE m."ticketId" = x.id AND m."authorKind" <> 'SYSTEM' ${visibility}
                    AND search_vector(m.body) @@ ${searchQuery(text)}

@@ -146,22 +146,6 @@ export async function listPublicHistoryIds(db: DbOrTx, ticketId: number): Promis
   return rows.map((r) => r.id);
 }
 
-/** Messages to send upstream, with their attachments' metadata (content comes from the file store). */
-export function findMessagesForUpstream(db: DbOrTx, ticketId: number, ids: number[]) {
-  return db.ticketMessage.findMany({
-    where: { ticketId, id: { in: ids }, visibility: "PUBLIC", authorKind: { in: ["MEMBER", "STAFF"] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      authorKind: true,
-      body: true,
-      createdAt: true,
-      staffId: true,
-      attachments: { orderBy: { id: "asc" }, select: { storageKey: true, fileName: true, mimeType: true, size: true } },
-    },
-  });
-}
-export type MessageForUpstream = Awaited<ReturnType<typeof findMessagesForUpstream>>[number];
 
 export function findStaffNames(db: DbOrTx, ids: number[]) {
   return db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });

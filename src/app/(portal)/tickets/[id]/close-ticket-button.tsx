@@ -1,8 +1,7 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/trpc/react";
 
@@ -10,8 +9,8 @@ import { useTRPC } from "@/trpc/react";
 export function CloseTicketButton({ ticketId, version }: { ticketId: number; version: number }) {
   const t = useTranslations("portal.detail");
   const trpc = useTRPC();
-  const router = useRouter();
-  const close = useMutation(trpc.portal.close.mutationOptions({ onSettled: () => router.refresh() }));
+  const queryClient = useQueryClient();
+  const close = useMutation(trpc.portal.close.mutationOptions({ onSettled: () => queryClient.invalidateQueries(trpc.portal.pathFilter()) }));
   return (
     <div className="flex items-center gap-2">
       {close.error && <span className="text-xs text-rose-600" data-testid="close-error">{close.error.message}</span>}

@@ -1,8 +1,7 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -14,10 +13,10 @@ import { useTRPC } from "@/trpc/react";
 export function RatingForm({ ticketId }: { ticketId: number }) {
   const t = useTranslations("portal.detail");
   const trpc = useTRPC();
-  const router = useRouter();
+  const queryClient = useQueryClient();
   const [rating, setRating] = useState(0);
   const [comment, setComment] = useState("");
-  const rate = useMutation(trpc.portal.rate.mutationOptions({ onSuccess: () => router.refresh() }));
+  const rate = useMutation(trpc.portal.rate.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.portal.pathFilter()) }));
   return (
     <Card title={t("rateTitle")}>
       <form

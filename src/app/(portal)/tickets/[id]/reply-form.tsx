@@ -1,8 +1,7 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -11,22 +10,32 @@ import { fieldError } from "@/components/trpc-errors";
 import { useTRPC } from "@/trpc/react";
 import type { AttachmentView } from "../../_components/attachment-list";
 import { AttachmentPicker } from "../../_components/attachment-picker";
+import type { ConversationEntry } from "../../_components/conversation";
+import { HeldReply, isHeldReply } from "@/components/live/held-reply";
 
-export function ReplyForm({ ticketId }: { ticketId: number }) {
+/**
+ * 回复. The reply names the newest entry the page showed when writing began; if support wrote
+ * since, the server holds it and the new entries are shown with "send anyway" / "edit".
+ */
+export function ReplyForm({ ticketId, entries, lastSeenId }: { ticketId: number; entries: ConversationEntry[]; lastSeenId: number }) {
   const t = useTranslations("portal.detail");
   const trpc = useTRPC();
-  const router = useRouter();
+  const queryClient = useQueryClient();
   const [body, setBody] = useState("");
   const [attachments, setAttachments] = useState<AttachmentView[]>([]);
+  const [baseline, setBaseline] = useState<number | null>(null);
   const reply = useMutation(
     trpc.portal.reply.mutationOptions({
       onSuccess: () => {
         setBody("");
         setAttachments([]);
-        router.refresh(); // the Server Component re-reads the conversation and the status
+        setBaseline(null);
+        return queryClient.invalidateQueries(trpc.portal.pathFilter());
       },
     }),
   );
+  const held = reply.error && isHeldReply(reply.error);
+  const send = (seen: number | null) => reply.mutate({ ticketId, body, attachmentIds: attachments.map((a) => a.id), seenMessageId: seen ?? undefined });
   return (
     <Card title={t("replyTitle")}>
       <form
@@ -34,14 +43,36 @@ export function ReplyForm({ ticketId }: { ticketId: number }) {
         data-testid="reply-form"
         onSubmit={(e) => {
           e.preventDefault();
-          reply.mutate({ ticketId, body, attachmentIds: attachments.map((a) => a.id) });
+          send(baseline ?? lastSeenId);
         }}
       >
-        <FormError message={fieldError(reply.error, "body") ?? reply.error?.message} />
-        <Textarea name="body" rows={4} required maxLength={20000} value={body} onChange={(e) => setBody(e.target.value)} placeholder={t("replyPlaceholder")} />
+        {!held && <FormError message={fieldError(reply.error, "body") ?? reply.error?.message} />}
+        <Textarea
+          name="body"
+          rows={4}
+          required
+          maxLength={20000}
+          value={body}
+          onChange={(e) => {
+            if (body === "" && e.target.value !== "") setBaseline(lastSeenId);
+            setBody(e.target.value);
+          }}
+          placeholder={t("replyPlaceholder")}
+        />
+        {held && (
+          <HeldReply
+            unseen={entries.filter((m) => m.id > (baseline ?? lastSeenId))}
+            busy={reply.isPending}
+            onSendAnyway={() => send(lastSeenId)}
+            onEdit={() => {
+              setBaseline(lastSeenId);
+              reply.reset();
+            }}
+          />
+        )}
         <div className="flex flex-wrap items-start justify-between gap-3">
           <AttachmentPicker value={attachments} onChange={setAttachments} />
-          <Button type="submit" disabled={reply.isPending || body.trim() === ""} data-testid="send-reply">
+          <Button type="submit" disabled={reply.isPending || body.trim() === "" || Boolean(held)} data-testid="send-reply">
             {reply.isPending ? t("sending") : t("send")}
           </Button>
         </div>

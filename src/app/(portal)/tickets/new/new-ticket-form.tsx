@@ -65,7 +65,7 @@ export function NewTicketForm({ groups, contact, services }: { groups: CategoryG
         <CategoryPicker groups={groups} value={categoryId} onChange={setCategoryId} />
       </Card>
 
-      <Card title={`2. ${t("stepDetails")}`} className={category ? "" : "opacity-60"}>
+      <Card title={`2. ${t("stepDetails")}`}>
         {!category ? (
           <p className="text-sm text-slate-500">{t("chooseCategoryFirst")}</p>
         ) : (

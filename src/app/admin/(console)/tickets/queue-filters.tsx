@@ -65,7 +65,8 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
         {tab(undefined, t("all"), counts ? shown(counts.total, Object.values(counts.capped).some(Boolean)) : null)}
       </div>
       <form
-        className="flex flex-wrap items-end gap-2 text-sm"
+        className="flex flex-wrap items-center gap-2 text-sm"
+        data-testid="queue-toolbar"
         onSubmit={(e) => {
           e.preventDefault();
           onChange({ q: q.trim() || undefined, memberId: /^\d+$/.test(member) ? Number(member) : undefined });
@@ -74,7 +75,7 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
         {/* Plain input: "/" focuses it through a ref. */}
         <input
           ref={search}
-          className="w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
+          className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
           value={q}
           onChange={(e) => setQ(e.target.value)}
           placeholder={t("search")}
@@ -106,11 +107,11 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
         </Select>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           {t("createdFrom")}
-          <Input type="date" className="w-36" value={f.createdFrom ?? ""} onChange={(e) => onChange({ createdFrom: e.target.value || undefined })} />
+          <Input type="date" className="w-32 px-2" value={f.createdFrom ?? ""} onChange={(e) => onChange({ createdFrom: e.target.value || undefined })} />
         </label>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           {t("createdTo")}
-          <Input type="date" className="w-36" value={f.createdTo ?? ""} onChange={(e) => onChange({ createdTo: e.target.value || undefined })} />
+          <Input type="date" className="w-32 px-2" value={f.createdTo ?? ""} onChange={(e) => onChange({ createdTo: e.target.value || undefined })} />
         </label>
         <Select className="w-28" aria-label={t("sort")} value={state.sort} onChange={(e) => onChange({}, e.target.value === "created" ? "created" : "updated")}>
           <option value="updated">{t("sortUpdated")}</option>

@@ -11,17 +11,24 @@ import type { QueueItem } from "@/components/console/types";
 import { Highlighted, SearchSnippet } from "@/components/search-highlight";
 
 /** The queue table; j/k move the cursor row, Enter opens it, x selects it. */
-export function QueueTable({ items, sort, loading, selected, onToggle, onToggleAll }: {
+export function QueueTable({ items, sort, loading, selected, presence, changed, onToggle, onToggleAll }: {
   items: QueueItem[];
   sort: "updated" | "created";
   loading: boolean;
   selected: Set<number>;
+  /** Ticket id → names of the other staff on it now. */
+  presence: Record<number, string[]>;
+  /** Tickets that changed a moment ago (marked briefly). */
+  changed: ReadonlySet<number>;
   onToggle: (id: number) => void;
   onToggleAll: (on: boolean) => void;
 }) {
   const t = useTranslations("console.queue");
   const router = useRouter();
-  const [cursor, setCursor] = useState(0);
+  // The cursor follows a ticket, not a position: a row arriving above it (live) does not move it.
+  const [cursorId, setCursorId] = useState<number | null>(null);
+  const cursor = Math.max(0, items.findIndex((i) => i.id === cursorId));
+  const setCursor = (update: (c: number) => number) => setCursorId(items[update(cursor)]?.id ?? null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -37,7 +44,7 @@ export function QueueTable({ items, sort, loading, selected, onToggle, onToggleA
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [items, cursor, router, onToggle]);
+  });
 
   const all = items.length > 0 && items.every((i) => selected.has(i.id));
   return (
@@ -68,8 +75,9 @@ export function QueueTable({ items, sort, loading, selected, onToggle, onToggleA
               key={i.id}
               data-testid="queue-row"
               data-ticket-id={i.id}
-              onMouseEnter={() => setCursor(n)}
-              className={`border-t border-slate-100 ${n === cursor ? "bg-brand-50/60" : "hover:bg-slate-50"} ${selected.has(i.id) ? "bg-amber-50/60" : ""}`}
+              data-changed={changed.has(i.id) || undefined}
+              onMouseEnter={() => setCursor(() => n)}
+              className={`border-t border-slate-100 transition-colors duration-700 ${changed.has(i.id) ? "bg-sky-100" : n === cursor ? "bg-brand-50/60" : "hover:bg-slate-50"} ${selected.has(i.id) ? "bg-amber-50/60" : ""}`}
             >
               <td className="px-3 py-1.5">
                 <input type="checkbox" checked={selected.has(i.id)} onChange={() => onToggle(i.id)} aria-label={`#${i.id}`} />
@@ -82,6 +90,12 @@ export function QueueTable({ items, sort, loading, selected, onToggle, onToggleA
                 <Link href={`/admin/tickets/${i.id}`} className="line-clamp-1 font-medium text-slate-900 hover:text-brand-600">
                   {i.search ? <Highlighted pieces={i.search.title} /> : i.title}
                 </Link>
+                {presence[i.id] && (
+                  <span className="ml-1 inline-flex items-center gap-1 rounded bg-emerald-50 px-1.5 text-xs text-emerald-800" data-testid="queue-presence" title={t("presenceTitle", { names: presence[i.id]!.join("、") })}>
+                    <span aria-hidden className="h-1.5 w-1.5 rounded-full bg-emerald-600" />
+                    {presence[i.id]!.join("、")}
+                  </span>
+                )}
                 {i.partner && <PartnerBadge name={i.partner.name} ticketNo={i.partner.ticketNo} />}
                 {i.search && <SearchSnippet pieces={i.search.snippet} staffOnlyLabel={i.search.staffOnly ? t("snippetStaffOnly") : undefined} />}
               </td>

@@ -9,6 +9,8 @@ import type { QueueCounts, QueueOptions, QueuePage } from "@/components/console/
 import { QueueFilters } from "./queue-filters";
 import { QueueTable } from "./queue-table";
 import { BulkBar } from "./bulk-bar";
+import { useLive } from "@/components/live/live-provider";
+import { PRESENCE_BEAT_MS } from "@/lib/live";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -43,6 +45,9 @@ export function QueueView({ state: start, initial, options, viewerId }: {
       placeholderData: (prev) => prev,
     }),
   );
+  // Who else is on which ticket: re-read on presence events, and each beat for expiries.
+  const presence = useQuery(trpc.presence.queue.queryOptions(undefined, { refetchInterval: PRESENCE_BEAT_MS, placeholderData: (prev) => prev }));
+  const { changed } = useLive();
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const change = (next: Partial<QueueState["filter"]>, sort = state.sort) => {
@@ -72,8 +77,11 @@ export function QueueView({ state: start, initial, options, viewerId }: {
       <QueueTable
         items={items}
         sort={state.sort}
-        loading={list.isFetching && !list.isFetchingNextPage}
+        // Only a change of filters dims the table; a live re-read keeps it as it is until the new rows arrive.
+        loading={list.isFetching && !list.isFetchingNextPage && !list.isRefetching}
         selected={selected}
+        presence={presence.data ?? {}}
+        changed={changed}
         onToggle={(id) => {
           const next = new Set(selected);
           if (next.has(id)) next.delete(id);

@@ -12,6 +12,7 @@ import { fieldError } from "@/components/trpc-errors";
 import { formatLocal } from "@/components/escalation/format";
 import { useTRPC } from "@/trpc/react";
 import type { AppRouter } from "@/server/api/root";
+import { SharingPolicyEditor } from "./sharing-policy-editor";
 
 type Connection = inferRouterOutputs<AppRouter>["upstreams"]["list"][number];
 
@@ -21,6 +22,7 @@ export function UpstreamsManager() {
   const trpc = useTRPC();
   const list = useQuery(trpc.upstreams.list.queryOptions());
   const [editing, setEditing] = useState<Connection | "new" | null>(null);
+  const [sharing, setSharing] = useState<Connection | null>(null);
   const [tested, setTested] = useState<Record<number, string>>({});
   const test = useMutation(
     trpc.upstreams.test.mutationOptions({
@@ -53,6 +55,9 @@ export function UpstreamsManager() {
                   <Button variant="secondary" data-testid="upstream-edit" onClick={() => setEditing(c)}>
                     {t("edit")}
                   </Button>
+                  <Button variant="secondary" data-testid="upstream-sharing" onClick={() => setSharing(c)}>
+                    {t("sharing.button")}
+                  </Button>
                 </span>
               </div>
               <div className="grid grid-cols-1 gap-x-6 gap-y-1 text-slate-600 md:grid-cols-2">
@@ -73,6 +78,7 @@ export function UpstreamsManager() {
           ))}
         </ul>
       </Card>
+      {sharing && <SharingPolicyEditor key={sharing.id} connection={sharing} onDone={() => setSharing(null)} />}
       {editing && <ConnectionForm key={editing === "new" ? "new" : editing.id} connection={editing === "new" ? null : editing} onDone={() => setEditing(null)} />}
     </div>
   );

@@ -1,15 +1,21 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import type { TicketDetail } from "@/components/console/types";
+import { HeldReply } from "@/components/live/held-reply";
 
 type Uploaded = { id: number; fileName: string; mimeType: string; size: number };
 type Send = (body: string, attachmentIds: number[], done: () => void) => void;
+/** A reply also names the last public entry seen when writing began, and hears when it was held. */
+type SendReply = (body: string, attachmentIds: number[], done: () => void, seenMessageId: number | undefined, held: () => void) => void;
+
+/** Typing stops counting this long after the last keystroke. */
+const TYPING_IDLE_MS = 4_000;
 
 /** The uploads endpoint (built alongside): multipart field `file` → {id, fileName, mimeType, size}. */
 async function upload(file: File): Promise<Uploaded> {
@@ -21,10 +27,14 @@ async function upload(file: File): Promise<Uploaded> {
 }
 
 /** 公开回复 and 内部备注 (仅平台客服可见), with 预设回复 and attachments. */
-export function Composer({ controls, busy, onReply, onNote, onUploadError }: {
+export function Composer({ controls, busy, messages, lastPublicId, onTyping, onReply, onNote, onUploadError }: {
   controls: TicketDetail["controls"];
   busy: boolean;
-  onReply: Send;
+  messages: TicketDetail["messages"];
+  /** The newest public entry on the page now (live-updated). */
+  lastPublicId: number;
+  onTyping: (typing: boolean) => void;
+  onReply: SendReply;
   onNote: Send;
   onUploadError: (message: string) => void;
 }) {
@@ -36,6 +46,19 @@ export function Composer({ controls, busy, onReply, onNote, onUploadError }: {
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [uploading, setUploading] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
+  // The conversation as it stood when this draft began: a reply is composed against it.
+  const [baseline, setBaseline] = useState<number | null>(null);
+  const [held, setHeld] = useState(false);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (typingTimer.current && clearTimeout(typingTimer.current)), []);
+
+  const edit = (value: string) => {
+    if (body === "" && value !== "") setBaseline(lastPublicId);
+    setBody(value);
+    onTyping(value !== "");
+    if (typingTimer.current) clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => onTyping(false), TYPING_IDLE_MS);
+  };
 
   if (!controls.reply && !controls.note) {
     return <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-500">{t("closedHint")}</p>;
@@ -44,14 +67,19 @@ export function Composer({ controls, busy, onReply, onNote, onUploadError }: {
   const reset = () => {
     setBody("");
     setFiles([]);
+    setBaseline(null);
+    setHeld(false);
+    onTyping(false);
   };
-  const ready = body.trim() !== "" && uploading === 0 && !busy;
+  const ready = body.trim() !== "" && uploading === 0 && !busy && !held;
   const send = (fn: Send) => fn(body, files.map((f) => f.id), reset);
+  const sendReply = (seen: number | null) => onReply(body, files.map((f) => f.id), reset, seen ?? undefined, () => setHeld(true));
+  const unseen = baseline === null ? [] : messages.filter((m) => !m.staffOnly && m.id > baseline);
 
   const insert = (text: string) => {
     const el = area.current;
     const at = el?.selectionStart ?? body.length;
-    setBody(body.slice(0, at) + text + body.slice(el?.selectionEnd ?? at));
+    edit(body.slice(0, at) + text + body.slice(el?.selectionEnd ?? at));
     el?.focus();
   };
 
@@ -87,11 +115,23 @@ export function Composer({ controls, busy, onReply, onNote, onUploadError }: {
         value={body}
         placeholder={t("placeholder")}
         data-testid="reply-body"
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => edit(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && ready && controls.reply) send(onReply);
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && ready && controls.reply) sendReply(baseline);
         }}
       />
+      {held && (
+        <HeldReply
+          unseen={unseen}
+          busy={busy}
+          onSendAnyway={() => sendReply(lastPublicId)}
+          onEdit={() => {
+            setBaseline(lastPublicId);
+            setHeld(false);
+            area.current?.focus();
+          }}
+        />
+      )}
       <div className="flex flex-wrap items-center gap-2 text-xs">
         <label className="cursor-pointer rounded border border-dashed border-slate-300 px-2 py-1 text-slate-600 hover:bg-slate-50">
           {uploading > 0 ? t("uploading") : t("attach")}
@@ -134,7 +174,7 @@ export function Composer({ controls, busy, onReply, onNote, onUploadError }: {
           </Button>
         )}
         {controls.reply && (
-          <Button disabled={!ready} onClick={() => send(onReply)} data-testid="reply-submit">
+          <Button disabled={!ready} onClick={() => sendReply(baseline)} data-testid="reply-submit">
             {t("reply")}
           </Button>
         )}

@@ -33,6 +33,7 @@ export function Conversation({
 }) {
   const t = useTranslations("tickets");
   const c = useTranslations("console.ticket");
+  const sharing = useTranslations("escalation.sharing");
   return (
     <ol className="space-y-3" data-testid="conversation">
       {olderAvailable && (
@@ -61,6 +62,11 @@ export function Conversation({
             </span>
             <time>{m.createdAt}</time>
             {m.staffOnly && <Badge tone="amber" testId="staff-only">{t("staffOnly")}</Badge>}
+            {m.forwarded && (
+              <Badge tone="gray" testId="message-forwarded">
+                {m.forwarded.masked ? sharing("forwardedMasked") : sharing("forwarded")}
+              </Badge>
+            )}
           </div>
           <div className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-800" data-testid="message-body">
             {m.body}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
@@ -14,6 +14,10 @@ import { Conversation } from "./conversation";
 import { Composer } from "./composer";
 import { AuditTrail } from "./audit-trail";
 import { SlaBox } from "./sla-box";
+import { EscalateDialog } from "@/components/escalation/escalate-dialog";
+import { PresenceBar } from "@/components/live/presence-bar";
+import { isHeldReply } from "@/components/live/held-reply";
+import { PRESENCE_BEAT_MS } from "@/lib/live";
 
 export function TicketView({ initial, options }: { initial: TicketDetail; options: QueueOptions }) {
   const t = useTranslations("console.ticket");
@@ -35,6 +39,7 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   );
   const messages = (conversation.data?.pages ?? []).toReversed().flatMap((p) => p.messages);
   const [error, setError] = useState<ConsoleError>(null);
+  const [escalating, setEscalating] = useState(false);
 
   // Every mutation carries the version this page shows; a CONFLICT means someone else acted first.
   const callbacks = {
@@ -50,7 +55,8 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   const accept = useMutation(trpc.console.accept.mutationOptions(callbacks));
   const close = useMutation(trpc.console.close.mutationOptions(callbacks));
   const move = useMutation(trpc.console.move.mutationOptions(callbacks));
-  const reply = useMutation(trpc.console.reply.mutationOptions(callbacks));
+  // A reply held by the stale-reply guard is the composer's to show, not an error banner.
+  const reply = useMutation(trpc.console.reply.mutationOptions({ ...callbacks, onError: (e) => (isHeldReply(e) ? setError(null) : callbacks.onError(e)) }));
   const note = useMutation(trpc.console.note.mutationOptions(callbacks));
   const escalate = useMutation(trpc.escalation.escalate.mutationOptions(callbacks));
   const sync = useMutation(trpc.escalation.sync.mutationOptions(callbacks));
@@ -58,11 +64,38 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
   const closeUpstreamSide = useMutation(trpc.partnerTickets.closeUpstreamSide.mutationOptions(callbacks));
 
   const ref = { ticketId, expectedVersion: data.version };
+  const lastPublicId = messages.reduce((max, m) => (!m.staffOnly && m.id > max ? m.id : max), 0);
+
+  // Presence: a heartbeat while the page is open (at once when typing starts or stops), a
+  // goodbye when it closes; the others on the ticket re-read on presence events and each beat.
+  const others = useQuery(trpc.presence.ticket.queryOptions({ ticketId }, { refetchInterval: PRESENCE_BEAT_MS, placeholderData: (prev) => prev }));
+  const beat = useMutation(trpc.presence.beat.mutationOptions());
+  const [typing, setTyping] = useState(false);
+  const beatRef = useRef(beat.mutate);
+  useEffect(() => {
+    beatRef.current = beat.mutate;
+  });
+  useEffect(() => {
+    const send = () => beatRef.current({ ticketId, typing });
+    send();
+    const timer = setInterval(send, PRESENCE_BEAT_MS);
+    return () => clearInterval(timer);
+  }, [ticketId, typing]);
+  useEffect(() => {
+    // A full navigation unloads the page before an ordinary request would leave: keepalive.
+    const leave = () => void fetch("/api/trpc/presence.leave", { method: "POST", keepalive: true, headers: { "content-type": "application/json" }, body: JSON.stringify({ json: { ticketId } }) }).catch(() => {});
+    window.addEventListener("pagehide", leave);
+    return () => {
+      window.removeEventListener("pagehide", leave);
+      leave();
+    };
+  }, [ticketId]);
   const ops: TicketOps = {
     accept: () => accept.mutate(ref),
     close: () => close.mutate(ref),
     move: (v) => move.mutate({ ...ref, ...v }),
-    escalate: () => escalate.mutate(ref),
+    // The dialog shows what the upstream will receive; staff confirm there.
+    escalate: () => setEscalating(true),
     sync: () => sync.mutate(ref),
     returnToPartner: () => returnToPartner.mutate(ref),
     closeUpstreamSide: () => closeUpstreamSide.mutate(ref),
@@ -78,7 +111,16 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
         </Link>
       </div>
       <h1 data-testid="ticket-title">{t("title")}</h1>
+      <PresenceBar people={others.data ?? []} />
       <MutationError error={error} onReload={() => { setError(null); void refetch(); }} />
+      {escalating && (
+        <EscalateDialog
+          ticketId={ticketId}
+          busy={escalate.isPending}
+          onClose={() => setEscalating(false)}
+          onConfirm={(fileIds) => escalate.mutate({ ...ref, fileIds }, { onSettled: () => setEscalating(false) })}
+        />
+      )}
       <Card title={t("basic")}>
         <BasicInfo ticket={data} />
         <SlaBox sla={data.sla} />
@@ -97,7 +139,12 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
           <Composer
             controls={data.controls}
             busy={busy}
-            onReply={(body, attachmentIds, done) => reply.mutate({ ...ref, body, attachmentIds }, { onSuccess: done })}
+            messages={messages}
+            lastPublicId={lastPublicId}
+            onTyping={setTyping}
+            onReply={(body, attachmentIds, done, seenMessageId, held) =>
+              reply.mutate({ ...ref, body, attachmentIds, seenMessageId }, { onSuccess: done, onError: (e) => isHeldReply(e) && held() })
+            }
             onNote={(body, attachmentIds, done) => note.mutate({ ...ref, body, attachmentIds }, { onSuccess: done })}
             onUploadError={(message) => setError({ conflict: false, message })}
           />
