@@ -10,6 +10,7 @@ import zhCN_escalation from "@/messages/zh-CN/escalation.json";
 import zhCN_partners from "@/messages/zh-CN/partners.json";
 import zhCN_errors from "@/messages/zh-CN/errors.json";
 import zhCN_notifications from "@/messages/zh-CN/notifications.json";
+import zhCN_sla from "@/messages/zh-CN/sla.json";
 import en_common from "@/messages/en/common.json";
 import en_auth from "@/messages/en/auth.json";
 import en_portal from "@/messages/en/portal.json";
@@ -20,6 +21,7 @@ import en_escalation from "@/messages/en/escalation.json";
 import en_partners from "@/messages/en/partners.json";
 import en_errors from "@/messages/en/errors.json";
 import en_notifications from "@/messages/en/notifications.json";
+import en_sla from "@/messages/en/sla.json";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -37,6 +39,7 @@ export const MESSAGES = {
     partners: zhCN_partners,
     errors: zhCN_errors,
     notifications: zhCN_notifications,
+    sla: zhCN_sla,
   },
   "en": {
     common: en_common,
@@ -49,6 +52,7 @@ export const MESSAGES = {
     partners: en_partners,
     errors: en_errors,
     notifications: en_notifications,
+    sla: en_sla,
   },
 } as const;
 
@@ -60,7 +64,7 @@ export const MESSAGES = {
 const CLIENT_NAMESPACES = {
   shared: ["common", "auth", "errors", "tickets"],
   portal: ["common", "auth", "errors", "tickets", "portal", "notifications"],
-  console: ["common", "auth", "errors", "tickets", "console", "categories", "escalation", "partners", "notifications"],
+  console: ["common", "auth", "errors", "tickets", "console", "categories", "escalation", "partners", "notifications", "sla"],
 } as const satisfies Record<string, readonly (keyof (typeof MESSAGES)["zh-CN"])[]>;
 
 /** Parts of a shared namespace that only the console uses (the portal's bundle leaves them out). */

@@ -30,6 +30,16 @@ export const zIdList = (max: number, tooMany = "errors.tooManyItems") => z.array
 export const zPageSize = (max: number, fallback: number) =>
   z.number({ error: "errors.pageSizeInvalid" }).int("errors.pageSizeInvalid").min(1, "errors.pageSizeInvalid").max(max, "errors.pageSizeInvalid").default(fallback);
 
+/** A whole number in [min, max] (minutes, days, percentages): the bounds keep it in its column. */
+export const zWholeNumber = (min: number, max: number, message = "errors.numberOutOfRange") =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
+
+/** A calendar day, YYYY-MM-DD. */
+export const ZCalendarDate = z
+  .string({ error: "errors.dateInvalid" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "errors.dateInvalid");
+
 // U+0000 is refused by PostgreSQL text and jsonb; an unpaired surrogate cannot be encoded in
 // UTF-8 (the driver silently turns it into U+FFFD, so two different texts would be stored alike).
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -5,6 +5,7 @@ import { STATUSES } from "./types";
 export type QueueState = { filter: QueueFilter; sort: "updated" | "created" };
 
 const ESCALATIONS = ["NONE", "ESCALATED", "RETURNED", "UPSTREAM_CLOSED"] as const;
+export const SLA_FILTERS = ["WARNING", "BREACHED"] as const;
 const positive = (v: string | undefined) => (v && /^\d{1,10}$/.test(v) && Number(v) > 0 && Number(v) <= 2_147_483_647 ? Number(v) : undefined);
 const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
@@ -16,6 +17,7 @@ export function parseQueueParams(p: Record<string, string | string[] | undefined
   const status = get("status");
   const assignee = get("assignee");
   const escalation = get("escalation");
+  const sla = get("sla");
   const filter: QueueFilter = {
     // 待处理 is the default tab: that is where new work waits.
     status: status === "all" ? undefined : (STATUSES as string[]).includes(status ?? "") ? (status as TicketStatus) : "PENDING",
@@ -27,6 +29,7 @@ export function parseQueueParams(p: Record<string, string | string[] | undefined
     createdFrom: day(get("from")),
     createdTo: day(get("to")),
     q: get("q")?.trim().slice(0, 100) || undefined,
+    sla: (SLA_FILTERS as readonly string[]).includes(sla ?? "") ? (sla as (typeof SLA_FILTERS)[number]) : undefined,
   };
   return { filter, sort: get("sort") === "created" ? "created" : "updated" };
 }
@@ -42,6 +45,7 @@ export function queueHref({ filter, sort }: QueueState): string {
   if (filter.createdFrom) p.set("from", filter.createdFrom);
   if (filter.createdTo) p.set("to", filter.createdTo);
   if (filter.q) p.set("q", filter.q);
+  if (filter.sla) p.set("sla", filter.sla);
   if (sort === "created") p.set("sort", "created");
   return `/admin/tickets?${p.toString()}`;
 }

@@ -11,6 +11,8 @@ import { deliveriesRouter } from "./routers/deliveries.ts";
 import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
+import { slaRouter } from "./routers/sla.ts";
+import { reportsRouter } from "./routers/reports.ts";
 import { liveRouter, presenceRouter } from "./routers/live.ts";
 
 /** One router per domain noun; each stays thin (input schema → one service call). */
@@ -29,6 +31,8 @@ export const appRouter = router({
   partnerTickets: partnerTicketsRouter, // staff actions on a partner's ticket
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
+  sla: slaRouter, // 工作日历, SLA 策略
+  reports: reportsRouter, // 报表
   live: liveRouter, // the live stream (SSE): what changed, for the viewer's screens to re-read
   presence: presenceRouter, // who else is on a ticket page
 });

@@ -77,6 +77,17 @@ describe("who hears of what", () => {
     for (const action of ["staff.accept", "staff.sync", "staff.escalate", "upstream.ack", "upstream.accept", "member.rate", "member.close"]) expect(audiencesFor(facts({ action, message: null }))).toEqual([]);
   });
 
+  it("an SLA warning or breach tells the handler (the watchers while nobody accepted it); an auto-close reminder tells the member", () => {
+    const sys = { actorKind: "SYSTEM" as const, actorId: null, message: null };
+    expect(audiencesFor(facts({ action: "sla.warning", ...sys }))).toEqual([{ kind: "sla.warning", to: { type: "staff", staffId: 2 } }]);
+    expect(audiencesFor(facts({ action: "sla.breached", ...sys, ticket: { ...base.ticket, assigneeId: null } }))).toEqual([
+      { kind: "sla.breached", to: { type: "watchers", categoryId: 7 } },
+    ]);
+    expect(audiencesFor(facts({ action: "sla.autoCloseReminder", ...sys }))).toEqual([{ kind: "ticket.autoCloseReminder", to: { type: "member", memberId: 1100001 } }]);
+    // A partner's ticket has no member of ours to remind.
+    expect(audiencesFor(facts({ action: "sla.autoCloseReminder", ...sys, ticket: { ...base.ticket, memberId: null } }))).toEqual([]);
+  });
+
   it("nobody is told of their own act", () => {
     expect(isActor(base, { kind: "STAFF", id: 1 })).toBe(true);
     expect(isActor(base, { kind: "STAFF", id: 2 })).toBe(false);
@@ -86,7 +97,7 @@ describe("who hears of what", () => {
 
 describe("preferences", () => {
   it("every kind has an audience and defaults; members choose among member kinds, staff among staff kinds; chats carry staff news only", () => {
-    expect(kindsFor("member")).toEqual(["ticket.replied", "ticket.finished"]);
+    expect(kindsFor("member")).toEqual(["ticket.replied", "ticket.finished", "ticket.autoCloseReminder"]);
     expect([...kindsFor("member"), ...kindsFor("staff")].sort()).toEqual([...NOTIFICATION_KIND_NAMES].sort());
     expect(CHAT_KINDS).toEqual(kindsFor("staff"));
     // Members get mail by default (they are not in the console); staff opt in.

@@ -24,6 +24,12 @@ export const NOTIFICATION_KINDS = {
   "upstream.replied": { audience: "staff", defaults: { inApp: true, email: false } },
   "upstream.returned": { audience: "staff", defaults: { inApp: true, email: false } },
   "upstream.closed": { audience: "staff", defaults: { inApp: true, email: false } },
+  /** The member's ticket waits for them and will be closed automatically soon (自动关闭提醒). */
+  "ticket.autoCloseReminder": { audience: "member", defaults: { inApp: true, email: true } },
+  /** A service-level deadline (ours or the upstream's) reached its warning threshold: 即将超时. */
+  "sla.warning": { audience: "staff", defaults: { inApp: true, email: false } },
+  /** A service-level deadline passed: 已超时. */
+  "sla.breached": { audience: "staff", defaults: { inApp: true, email: false } },
   /** A delivery (upstream request, partner callback, mail, chat message) went to dead letters. */
   "delivery.dead": { audience: "staff", defaults: { inApp: true, email: false } },
 } as const satisfies Record<string, KindSpec>;
@@ -37,6 +43,9 @@ export const CHAT_KINDS = kindsFor("staff");
 export function isNotificationKind(value: string): value is NotificationKind {
   return Object.hasOwn(NOTIFICATION_KINDS, value);
 }
+
+/** The audit actions of the SLA sweep (written by the worker, not by a ticket command). */
+export const SLA_ACTIONS = { WARNING: "sla.warning", BREACHED: "sla.breached", AUTO_CLOSE_REMINDER: "sla.autoCloseReminder" } as const;
 
 /** The audit action of a dead letter (written by the outbox, not by a ticket command). */
 export const DELIVERY_DEAD_ACTION = "delivery.dead";
@@ -103,6 +112,12 @@ export function audiencesFor(facts: EventFacts): Audience[] {
       const assigneeId = (facts.data as { assigneeId?: unknown } | null)?.assigneeId;
       return typeof assigneeId === "number" ? to("ticket.assigned", [{ type: "staff", staffId: assigneeId }]) : [];
     }
+    case SLA_ACTIONS.WARNING:
+      return to("sla.warning", [handler(facts)]);
+    case SLA_ACTIONS.BREACHED:
+      return to("sla.breached", [handler(facts)]);
+    case SLA_ACTIONS.AUTO_CLOSE_REMINDER:
+      return to("ticket.autoCloseReminder", member(facts));
     case DELIVERY_DEAD_ACTION:
       return to("delivery.dead", [{ type: "superAdmins" }]);
     default:

@@ -134,7 +134,7 @@ describe(`notifications (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"
 
   it("a member who turns e-mail off for replies still sees the bell and gets no mail; finishing the ticket still mails", async () => {
     const prefs = await member().notifications.preferences();
-    expect(prefs.kinds.map((k) => k.kind)).toEqual(["ticket.replied", "ticket.finished"]);
+    expect(prefs.kinds.map((k) => k.kind)).toEqual(["ticket.replied", "ticket.finished", "ticket.autoCloseReminder"]);
     await member().notifications.savePreferences({ kinds: prefs.kinds.map((k) => (k.kind === "ticket.replied" ? { ...k, email: false } : k)) });
     try {
       const { ticketId, title } = await fileTicket();

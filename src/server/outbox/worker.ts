@@ -1,4 +1,4 @@
-// The background loop: turn new audit rows into notifications, deliver the outbox, retry stored
+// The background loop: sweep SLA deadlines and auto-close, turn new audit rows into notifications, deliver the outbox, retry stored
 // callbacks and reply mails, and every few minutes walk each upstream's changed-tickets feed. The same code runs in the web process (PGlite: the only owner
 // of the database) and in `npm run worker` processes on PostgreSQL, any number of them.
 import type { Db } from "../db/client.ts";
@@ -10,6 +10,7 @@ import { notificationDepsOf } from "../notifications/deps.ts";
 import { retryStoredMails } from "../notifications/inbound-mail.ts";
 import { deliverDueOutbox, type DeliveryDeps } from "./dispatcher.ts";
 import { RETRY_POLICY } from "./backoff.ts";
+import { sweepSla } from "../services/sla-sweep.ts";
 
 export const WORKER_DEFAULTS = {
   /** How often the outbox is polled when idle: a click's request goes out within ~2 s. */
@@ -40,6 +41,11 @@ export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<Worker
   let running: Promise<void> | undefined;
 
   async function tick(opts: { forceSync?: boolean } = {}) {
+    // SLA warnings, breaches and auto-close write audit rows: sweep before the fan-out tells people.
+    for (let round = 0; round < settings.maxRoundsPerTick; round++) {
+      const swept = await sweepSla(db);
+      if (swept.checked + swept.reminded + swept.closed === 0) break;
+    }
     // Fan out first: the mails and chat messages it queues go out in this same tick.
     for (let round = 0; round < settings.maxRoundsPerTick; round++) {
       if ((await fanOutNotifications(db, notificationDepsOf(deps))) === 0) break;

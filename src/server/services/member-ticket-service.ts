@@ -12,6 +12,7 @@ import { AppError, notFound } from "../errors.ts";
 import type { MemberViewer } from "../viewer.ts";
 import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { runTicketCommand, type ActorRef } from "./ticket-command.ts";
+import { startTicketClocks } from "./sla-clock.ts";
 import { writeSystemMessage } from "./system-message.ts";
 import { afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
 import { takeMemberAllowance } from "./member-rate-limits.ts";
@@ -80,6 +81,7 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
       createdAt: now,
     });
     await claimOwnUploads(tx, viewer, input.attachmentIds, ticket.id, message.id);
+    await startTicketClocks(tx, { id: ticket.id, categoryId: category.id, createdAt: now });
     const actor = memberActor(viewer);
     await insertTicketEvent(tx, {
       ticketId: ticket.id,

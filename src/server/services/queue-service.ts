@@ -21,6 +21,7 @@ import { isEscalationEligible } from "../domain/category-rules.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import type { StaffViewer } from "../viewer.ts";
 import { formatDateTime } from "@/lib/datetime";
+import { presentSla } from "./sla-view.ts";
 import { nextDay, startOfZonedDay } from "@/lib/zoned-date";
 import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
 
@@ -38,6 +39,8 @@ export const ZQueueFilter = z.object({
   createdFrom: ZDay.optional(),
   createdTo: ZDay.optional(),
   q: zText({ max: 100 }).optional(),
+  /** 即将超时 / 已超时. */
+  sla: z.enum(["WARNING", "BREACHED"]).optional(),
 });
 export type QueueFilterInput = z.input<typeof ZQueueFilter>;
 
@@ -49,7 +52,13 @@ export const ZQueueInput = ZQueueFilter.extend({
 export type QueueInput = z.input<typeof ZQueueInput>;
 
 /** Turns what the staff member picked into the repository's filter (group → its categories, mine → id …). */
-export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.output<typeof ZQueueFilter>, timeZone: string): Promise<QueueFilter> {
+export async function resolveQueueFilter(
+  db: Db,
+  viewer: StaffViewer,
+  input: z.output<typeof ZQueueFilter>,
+  timeZone: string,
+  now: Date = new Date(),
+): Promise<QueueFilter> {
   let categoryIds: number[] | null = null;
   if (input.groupId !== undefined) {
     categoryIds = await findCategoryIdsOfGroup(db, input.groupId);
@@ -66,6 +75,7 @@ export async function resolveQueueFilter(db: Db, viewer: StaffViewer, input: z.o
     memberId: input.memberId ?? null,
     createdFrom: input.createdFrom ? startOfZonedDay(input.createdFrom, timeZone) : null,
     createdTo: input.createdTo ? startOfZonedDay(nextDay(input.createdTo), timeZone) : null,
+    sla: input.sla ? { stage: input.sla, now } : null,
     // Exact lookups (ticket number, GUIDs) rank first; the text is searched by its terms as well,
     // so a number also finds the tickets that mention it.
     search: q === ""
@@ -91,7 +101,7 @@ export const decodeCursor = (s: string) => decodeKeysetCursor(s, "console.errors
 
 type QueueItem = ReturnType<typeof presentQueueRow>;
 
-function presentQueueRow(r: QueueRow, timeZone: string) {
+function presentQueueRow(r: QueueRow, timeZone: string, now: Date) {
   const snapshot = {
     status: r.status,
     escalation: r.escalation,
@@ -117,13 +127,14 @@ function presentQueueRow(r: QueueRow, timeZone: string) {
     createdAt: formatDateTime(r.createdAt, timeZone),
     updatedAt: formatDateTime(r.updatedAt, timeZone),
     bulk: { accept: allowed.has("staff.accept"), assign: allowed.has("staff.move"), close: allowed.has("staff.close") },
+    sla: presentSla(r.slaWarnAt && r.slaDueAt ? { warnAt: r.slaWarnAt, dueAt: r.slaDueAt } : null, now, timeZone),
   };
 }
 
 /** One page of the queue: one SQL statement, whatever the filters. */
-export async function listQueue(db: Db, viewer: StaffViewer, raw: QueueInput, timeZone: string) {
+export async function listQueue(db: Db, viewer: StaffViewer, raw: QueueInput, timeZone: string, now: Date = new Date()) {
   const input = ZQueueInput.parse(raw);
-  const filter = await resolveQueueFilter(db, viewer, input, timeZone);
+  const filter = await resolveQueueFilter(db, viewer, input, timeZone, now);
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
   const rows = await findQueuePage(db, filter, input.sort, cursor, input.limit + 1);
   const more = rows.length > input.limit;
@@ -131,7 +142,7 @@ export async function listQueue(db: Db, viewer: StaffViewer, raw: QueueInput, ti
   const last = page.at(-1);
   const hits = filter.search ? await searchHits(db, "staff", filter.search.text, page) : null;
   return {
-    items: page.map((r) => ({ ...presentQueueRow(r, timeZone), search: hits?.get(r.id) ?? null })),
+    items: page.map((r) => ({ ...presentQueueRow(r, timeZone, now), search: hits?.get(r.id) ?? null })),
     nextCursor: more && last ? encodeKeysetCursor({ key: last.sortKey, id: last.id, tier: last.tier }) : null,
   };
 }
@@ -179,5 +190,6 @@ export async function consoleHome(db: Db, viewer: StaffViewer, timeZone: string)
   const openStatuses = ALL_STATUSES.filter((s) => s !== "COMPLETED");
   const filter = await resolveQueueFilter(db, viewer, ZQueueFilter.parse({ assignee: "mine" }), timeZone);
   const rows = await findQueuePage(db, { ...filter, statuses: openStatuses }, "updated", null, 20);
-  return { counts: all.counts, mineCounts: mine.counts, myOpen: rows.map((r) => presentQueueRow(r, timeZone)) };
+  const now = new Date();
+  return { counts: all.counts, mineCounts: mine.counts, myOpen: rows.map((r) => presentQueueRow(r, timeZone, now)) };
 }

@@ -11,6 +11,7 @@ import { decide, isMemberVisible, type Decision, type TicketAction, type TicketS
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { inTicketTurn, retryOnContention } from "./contention.ts";
+import { advanceTicketClocks } from "./sla-clock.ts";
 import { findPublicMessagesAfter } from "../db/repos/live.ts";
 import { STALE_REPLY_RULE } from "@/lib/live";
 
@@ -72,7 +73,7 @@ export type TicketCommandResult<T> = { ticketId: number; next: TicketState; noop
 
 /**
  * Every change to a ticket goes through here: load → authorize → the lifecycle table decides →
- * compare-and-set update + effects + audit row, in one transaction that this opens. No entry
+ * compare-and-set update + effects + SLA clocks + audit row, in one transaction that this opens. No entry
  * point (portal, console, callback, sync, worker) writes a ticket's state any other way.
  *
  * A command that named the version its user saw fails with CONFLICT (409) when the ticket moved
@@ -109,18 +110,22 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
   const { next } = decision;
   const now = new Date();
 
+  const patch = command.patch?.(ticket, next, now) ?? {};
   const updated = await updateTicketIfVersion(tx, ticket.id, ticket.version, {
     status: next.status,
     escalation: next.escalation,
     partnerState: next.partnerState,
     updatedAt: now,
-    ...(command.patch?.(ticket, next, now) ?? {}),
+    ...patch,
     // The member's version and last activity move only with member-visible changes (domain rule).
     ...(isMemberVisible(command.action, ticket, next) ? { memberVersion: { increment: 1 }, memberActivityAt: now } : {}),
   });
   if (!updated) throw conflict();
 
   const result = (await command.effects?.(tx, ticket, next, now)) as T;
+  // After the effects: a first escalation's upstream link exists only from here on.
+  const categoryId = typeof patch.categoryId === "number" ? patch.categoryId : ticket.categoryId;
+  await advanceTicketClocks(tx, ticket, command.action, next, now, categoryId);
   if (command.audit !== false) {
     await insertTicketEvent(tx, {
       ticketId: ticket.id,

@@ -11,6 +11,10 @@ import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
 import { translate, type Locale } from "@/i18n/messages";
 import { formatDateTime } from "@/lib/datetime";
 import { isAwaitingUpstreamAck } from "../domain/upstream-link.ts";
+import { SLA_ACTIONS } from "../domain/notifications.ts";
+import { presentTicketSla } from "./sla-view.ts";
+
+const SLA_AUDIT_ACTIONS: ReadonlySet<string> = new Set(Object.values(SLA_ACTIONS));
 
 type View = { locale: Locale; timeZone: string };
 
@@ -66,6 +70,11 @@ function actorLine(e: { actorKind: string; actorId: string | null; actorName: st
   }
 }
 
+const reasonOf = (data: unknown) => {
+  const reason = (data as { reason?: unknown } | null)?.reason;
+  return typeof reason === "string" ? reason : null;
+};
+
 /** A conversation page: this many messages at a time, the newest first (older ones on demand). */
 export const CONVERSATION_PAGE = 50;
 /** 操作记录 shows the newest actions; the whole trail stays in the database. */
@@ -101,7 +110,7 @@ export async function getConversationPage(db: Db, ticketId: number, cursor: stri
 }
 
 /** What the console shows on 工单信息: basic info, the 操作 controls, the newest 沟通记录 and 操作记录. */
-export async function getTicketDetail(db: Db, ticketId: number, view: View) {
+export async function getTicketDetail(db: Db, ticketId: number, view: View, now: Date = new Date()) {
   const [ticket, conversation, events, forwarded] = await Promise.all([
     findTicketDetail(db, ticketId),
     findConversationPage(db, ticketId, null, CONVERSATION_PAGE + 1),
@@ -119,6 +128,7 @@ export async function getTicketDetail(db: Db, ticketId: number, view: View) {
     partner: ticket.partner ? { name: ticket.partner.name, ticketNo: ticket.partnerTicketNo, state: ticket.partnerState, guid: ticket.guid } : null,
     upstream: ticket.upstream ? { connection: ticket.upstream.connection.name, state: ticket.upstream.state, lastSyncedAt: formatDateTime(ticket.upstream.lastSyncedAt, timeZone) } : null,
     controls: consoleControls(snapshotOf(ticket)),
+    sla: presentTicketSla(ticket, now, timeZone),
     messages,
     olderCursor,
     events: events.reverse().map((e) => ({
@@ -130,6 +140,8 @@ export async function getTicketDetail(db: Db, ticketId: number, view: View) {
       toStatus: e.toStatus,
       fromEscalation: e.fromEscalation,
       toEscalation: e.toEscalation,
+      /** The sweep's audit line (即将超时 / 已超时 …), written by the system in the manual's words. */
+      detail: SLA_AUDIT_ACTIONS.has(e.action) ? reasonOf(e.data) : null,
     })),
   };
 }

@@ -20,6 +20,8 @@ const NAV: { href: string; key: string; superAdmin?: boolean }[] = [
   { href: "/admin/deliveries", key: "deliveries", superAdmin: true },
   { href: "/admin/notification-channels", key: "notificationChannels", superAdmin: true },
   { href: "/admin/notifications", key: "notifications" },
+  { href: "/admin/reports", key: "reports" },
+  { href: "/admin/sla", key: "sla", superAdmin: true },
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {

@@ -54,6 +54,8 @@ export type QueueFilter = {
   createdFrom: Date | null;
   createdTo: Date | null;
   search: QueueSearch | null;
+  /** 即将超时 / 已超时 at `now`, on the materialised nearest deadline (docs/SLA.md). */
+  sla: { stage: "WARNING" | "BREACHED"; now: Date } | null;
 };
 
 export type QueueSort = "updated" | "created";
@@ -85,6 +87,8 @@ export type QueueRow = {
   updatedAt: Date;
   businessId: string | null;
   businessIp: string | null;
+  slaWarnAt: Date | null;
+  slaDueAt: Date | null;
   sortKey: Date;
   tier: number;
 };
@@ -102,6 +106,8 @@ function conditions(f: QueueFilter): Prisma.Sql[] {
   if (f.memberId !== null) where.push(Prisma.sql`t."memberId" = ${f.memberId}`);
   if (f.createdFrom) where.push(Prisma.sql`t."createdAt" >= ${f.createdFrom}::timestamptz`);
   if (f.createdTo) where.push(Prisma.sql`t."createdAt" < ${f.createdTo}::timestamptz`);
+  if (f.sla?.stage === "BREACHED") where.push(Prisma.sql`t."slaDueAt" <= ${f.sla.now}::timestamptz`);
+  if (f.sla?.stage === "WARNING") where.push(Prisma.sql`t."slaWarnAt" <= ${f.sla.now}::timestamptz AND t."slaDueAt" > ${f.sla.now}::timestamptz`);
   return where;
 }
 
@@ -136,7 +142,8 @@ const whereSql = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Pri
  * order; a single query otherwise. Returns the extra equality per branch.
  */
 function branches(f: QueueFilter, sort: QueueSort): Prisma.Sql[][] {
-  if (sort !== "updated" || f.memberId !== null || f.search) return [[]];
+  // The SLA filters are narrow (a deadline index range): one plain query.
+  if (sort !== "updated" || f.memberId !== null || f.search || f.sla) return [[]];
   const statuses = f.statuses ?? ALL_STATUSES;
   const statusConds = statuses.map((s) => Prisma.sql`t.status = ${status(s)}`);
   // The driving index: an assignee or a non-NONE escalation state (both narrow, one value each)
@@ -201,7 +208,7 @@ export function buildQueueSql(f: QueueFilter, sort: QueueSort, cursor: QueueCurs
            t."assigneeId", s."displayName" AS "assigneeName", t."partnerId", p.name AS "partnerName",
            t."partnerTicketNo", t."partnerState"::text AS "partnerState", l.guid AS "upstreamGuid",
            (l.id IS NOT NULL) AS "hasUpstreamLink", t.rating, t.version, t."createdAt", t."updatedAt",
-           t."businessId", t."businessIp", page.k AS "sortKey", page.tier
+           t."businessId", t."businessIp", t."slaWarnAt", t."slaDueAt", page.k AS "sortKey", page.tier
       FROM page
       JOIN "Ticket" t ON t.id = page.id
       JOIN "Category" c ON c.id = t."categoryId"
@@ -217,9 +224,9 @@ export function findQueuePage(db: DbOrTx, f: QueueFilter, sort: QueueSort, curso
   return db.$queryRaw<QueueRow[]>(buildQueueSql(f, sort, cursor, limit));
 }
 
-/** The filters "TicketCount" can answer: everything but member, dates and search. */
+/** The filters "TicketCount" can answer: everything but member, dates, search and SLA. */
 export function countableFromTicketCount(f: QueueFilter): boolean {
-  return f.memberId === null && !f.createdFrom && !f.createdTo && !f.search;
+  return f.memberId === null && !f.createdFrom && !f.createdTo && !f.search && !f.sla;
 }
 
 export function buildMaintainedCountsSql(f: QueueFilter): Prisma.Sql {

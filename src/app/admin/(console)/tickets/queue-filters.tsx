@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Input, Select } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { QueueState } from "@/components/console/queue-params";
+import { SLA_FILTERS, type QueueState } from "@/components/console/queue-params";
 import { STATUSES, type QueueCounts, type QueueOptions } from "@/components/console/types";
 
 const ESCALATIONS = ["NONE", "ESCALATED", "RETURNED", "UPSTREAM_CLOSED"] as const;
@@ -19,6 +19,7 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
 }) {
   const t = useTranslations("console.queue");
   const ts = useTranslations("tickets");
+  const tsla = useTranslations("sla");
   const f = state.filter;
   const [q, setQ] = useState(f.q ?? "");
   const [member, setMember] = useState(f.memberId ? String(f.memberId) : "");
@@ -99,6 +100,10 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
         <Select className="w-32" aria-label={t("escalation")} value={f.escalation ?? ""} onChange={(e) => onChange({ escalation: (e.target.value || undefined) as (typeof ESCALATIONS)[number] | undefined })}>
           <option value="">{t("escalation")}: {t("escalationAny")}</option>
           {ESCALATIONS.map((s) => <option key={s} value={s}>{ts(`escalation.${s}`)}</option>)}
+        </Select>
+        <Select className="w-28" aria-label={tsla("filter.label")} value={f.sla ?? ""} onChange={(e) => onChange({ sla: (e.target.value || undefined) as (typeof SLA_FILTERS)[number] | undefined })} data-testid="queue-sla">
+          <option value="">{tsla("filter.label")}: {tsla("filter.all")}</option>
+          {SLA_FILTERS.map((s) => <option key={s} value={s}>{tsla(`badge.${s}`)}</option>)}
         </Select>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           {t("createdFrom")}

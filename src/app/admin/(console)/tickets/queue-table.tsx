@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { EscalationBadge, PartnerBadge, StatusBadge } from "@/components/console/ticket-badges";
+import { SlaBadge } from "@/components/console/sla-badge";
 import type { QueueItem } from "@/components/console/types";
 import { Highlighted, SearchSnippet } from "@/components/search-highlight";
 
@@ -108,6 +109,7 @@ export function QueueTable({ items, sort, loading, selected, presence, changed, 
                   <StatusBadge status={i.status} />
                   <EscalationBadge escalation={i.escalation} awaitingAck={i.awaitingAck} />
                 </span>
+                <div><SlaBadge sla={i.sla} /></div>
               </td>
               <td className="px-2 py-1.5 whitespace-nowrap">{i.assignee ? i.assignee.name : <Badge tone="amber">{t("assigneeUnassigned")}</Badge>}</td>
               <td className="px-2 py-1.5 whitespace-nowrap font-mono text-xs text-slate-500">{sort === "created" ? i.createdAt : i.updatedAt}</td>

@@ -61,7 +61,7 @@ export function QueueView({ state: start, initial, options, viewerId }: {
         <h1>{t("title")}</h1>
         <span className="text-xs text-slate-400">{t("breadcrumb")}</span>
       </div>
-      <QueueFilters state={state} counts={counts.data} options={options} onChange={change} onReset={() => change({ status: "PENDING", categoryId: undefined, groupId: undefined, assignee: "any", escalation: undefined, memberId: undefined, createdFrom: undefined, createdTo: undefined, q: undefined }, "updated")} />
+      <QueueFilters state={state} counts={counts.data} options={options} onChange={change} onReset={() => change({ status: "PENDING", categoryId: undefined, groupId: undefined, assignee: "any", escalation: undefined, memberId: undefined, createdFrom: undefined, createdTo: undefined, q: undefined, sla: undefined }, "updated")} />
       {selected.size > 0 && (
         <BulkBar
           items={items.filter((i) => selected.has(i.id))}

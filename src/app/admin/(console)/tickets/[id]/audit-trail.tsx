@@ -22,6 +22,7 @@ export function AuditTrail({ events }: { events: TicketDetail["events"] }) {
               <div className="text-xs text-slate-500">
                 {e.actor} · {e.at}
               </div>
+              {e.detail && <div className="text-xs text-rose-600">{e.detail}</div>}
               {e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus && (
                 <div className="text-xs text-slate-500">{t("auditStatus", { from: ts(`status.${e.fromStatus}`), to: ts(`status.${e.toStatus}`) })}</div>
               )}

@@ -13,6 +13,7 @@ import { ActionRow, type TicketOps } from "./action-row";
 import { Conversation } from "./conversation";
 import { Composer } from "./composer";
 import { AuditTrail } from "./audit-trail";
+import { SlaBox } from "./sla-box";
 import { EscalateDialog } from "@/components/escalation/escalate-dialog";
 import { PresenceBar } from "@/components/live/presence-bar";
 import { isHeldReply } from "@/components/live/held-reply";
@@ -122,6 +123,7 @@ export function TicketView({ initial, options }: { initial: TicketDetail; option
       )}
       <Card title={t("basic")}>
         <BasicInfo ticket={data} />
+        <SlaBox sla={data.sla} />
         <ActionRow ticket={data} ops={ops} busy={busy} options={options} />
       </Card>
       <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
