@@ -14,6 +14,7 @@ import {
 import { canReceiveNewTickets } from "../domain/category-rules.ts";
 import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { isUniqueViolation } from "../errors.ts";
+import { startTicketClocks } from "../services/sla-clock.ts";
 import type {
   CloseUpstreamTicketRequest,
   CreateUpstreamTicketRequest,
@@ -172,6 +173,8 @@ export async function createTicketFromPartner(
         toStatus: INITIAL_STATE.partner.status,
         data: { externalId: input.externalId, type: input.type },
       });
+      // A partner's ticket is measured like a member's: its clocks start with the filing.
+      await startTicketClocks(tx, { id: created.id, categoryId: category.id, createdAt: now });
       return created;
     });
     return { created: true, body: stateBody(ticket) };
