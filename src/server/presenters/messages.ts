@@ -1,5 +1,6 @@
 import { translate, type Locale } from "@/i18n/messages";
 import { formatDateTime } from "@/lib/datetime";
+import { remoteFileHash } from "../upstream/outbox-types.ts";
 
 export type MessageRow = {
   id: number;
@@ -13,7 +14,8 @@ export type MessageRow = {
   systemCode: string | null;
   systemParams: unknown;
   createdAt: Date;
-  attachments?: { id: number; fileName: string; mimeType: string; size: number }[];
+  /** `storageKey` only to tell whether the bytes are here yet; it never leaves the presenter. */
+  attachments?: { id: number; fileName: string; mimeType: string; size: number; available?: boolean; storageKey?: string }[];
 };
 
 export type MessageView = {
@@ -23,7 +25,8 @@ export type MessageView = {
   staffOnly: boolean;
   body: string;
   createdAt: Date;
-  attachments: { id: number; fileName: string; mimeType: string; size: number }[];
+  /** `available` is false while an upstream's file is still being fetched. */
+  attachments: { id: number; fileName: string; mimeType: string; size: number; available: boolean }[];
 };
 
 /**
@@ -70,6 +73,9 @@ export function presentMessage(m: MessageRow, locale: Locale, timeZone: string, 
     staffOnly: m.visibility === "STAFF_ONLY",
     body: messageBody(m, locale, timeZone),
     createdAt: m.createdAt,
-    attachments: m.attachments ?? [],
+    attachments: (m.attachments ?? []).map(({ storageKey, available, ...file }) => ({
+      ...file,
+      available: available ?? (storageKey === undefined || remoteFileHash(storageKey) === null),
+    })),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_URL, admin, newTicket, setUpEscalation, SETUP_TIMEOUT_MS, type Fixture } from "@/test/escalation-fixture";
-import { asSuperAdmin } from "@/test/callers";
+import { asMember, asStaff, asSuperAdmin } from "@/test/callers";
 import { createBody, createPartner, protocolEnv, type TestPartner } from "@/test/partner-world";
 import { dispatch, json, signedRequest } from "@/test/protocol";
 import { POST as callbackRoute } from "@/app/api/upstream/v1/callbacks/[connectionId]/route";
@@ -87,8 +87,16 @@ describe(`protocol doors (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     await f.peer.flushCallbacks();
     const own = (await attachmentsOf(ticket.id)).at(-1)!;
     await expect(readAttachment(db(), f.deps.files, member, own.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // The pages say so rather than offering a link that fails: "not yet available" for both audiences.
+    const fileOn = async () => {
+      const [memberPage, staffPage] = await Promise.all([asMember(db()).portal.ticket({ ticketId: ticket.id }), asStaff(db()).console.ticket({ ticketId: ticket.id })]);
+      const find = (messages: { attachments: { id: number; available: boolean }[] }[]) => messages.flatMap((m) => m.attachments).find((a) => a.id === own.id)?.available;
+      return [find(memberPage.messages), find(staffPage.messages)];
+    };
+    expect(await fileOn()).toEqual([false, false]);
     await f.worker().tick();
     expect(Buffer.from((await readAttachment(db(), f.deps.files, member, own.id)).bytes).equals(bytes)).toBe(true);
+    expect(await fileOn()).toEqual([true, true]);
 
     // Bytes that do not match the hash they were announced with are never stored for it.
     const honest = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("announced")]);

@@ -1,4 +1,7 @@
-export type AttachmentView = { id: number; fileName: string; mimeType: string; size: number };
+import { useTranslations } from "next-intl";
+
+/** `available` is false while a file a 云技术客服 sent is still being fetched from the upstream. */
+export type AttachmentView = { id: number; fileName: string; mimeType: string; size: number; available?: boolean };
 
 export const attachmentUrl = (id: number) => `/api/files/attachments/${id}`;
 
@@ -10,9 +13,12 @@ function formatSize(bytes: number): string {
 
 /** Images as thumbnails, other files (PDF) as links; both open the download route, which re-checks R7. */
 export function AttachmentList({ attachments }: { attachments: AttachmentView[] }) {
+  const t = useTranslations("tickets");
   if (attachments.length === 0) return null;
-  const images = attachments.filter((a) => a.mimeType.startsWith("image/"));
-  const files = attachments.filter((a) => !a.mimeType.startsWith("image/"));
+  const ready = attachments.filter((a) => a.available !== false);
+  const pending = attachments.filter((a) => a.available === false);
+  const images = ready.filter((a) => a.mimeType.startsWith("image/"));
+  const files = ready.filter((a) => !a.mimeType.startsWith("image/"));
   return (
     <div className="mt-2 space-y-2">
       {images.length > 0 && (
@@ -38,6 +44,13 @@ export function AttachmentList({ attachments }: { attachments: AttachmentView[] 
           <span>{a.fileName}</span>
           <span className="text-slate-400">{formatSize(a.size)}</span>
         </a>
+      ))}
+      {pending.map((a) => (
+        <span key={a.id} data-testid="attachment-pending" className="flex w-fit items-center gap-2 rounded border border-dashed border-slate-300 px-2 py-1 text-xs text-slate-600">
+          <span aria-hidden>📄</span>
+          <span>{a.fileName}</span>
+          <span>{t("fileNotYetAvailable")}</span>
+        </span>
       ))}
     </div>
   );

@@ -113,7 +113,7 @@ export async function listMemberTicketPage(db: DbOrTx, q: MemberTicketPageQuery)
      ORDER BY page.tier, t."memberActivityAt" DESC, t."id" DESC`;
 }
 
-const publicAttachmentSelect = { id: true, fileName: true, mimeType: true, size: true } as const;
+const publicAttachmentSelect = { id: true, fileName: true, mimeType: true, size: true, storageKey: true } as const;
 
 /**
  * One of the member's own tickets with what its page shows, or null — another member's ticket

@@ -31,7 +31,8 @@ export type ConversationRow = {
   systemCode: string | null;
   systemParams: unknown;
   createdAt: Date;
-  attachments: { id: number; fileName: string; mimeType: string; size: number }[];
+  /** `available`: false while an upstream's file is still being fetched (its key is not a stored blob yet). */
+  attachments: { id: number; fileName: string; mimeType: string; size: number; available: boolean }[];
 };
 
 /**
@@ -44,7 +45,7 @@ export function findConversationPage(db: DbOrTx, ticketId: number, before: { key
   return db.$queryRaw<ConversationRow[]>`
     SELECT m.id, m."authorKind"::text AS "authorKind", m."staffId", s."displayName" AS "staffName", m."agentId", m."agentName",
            m.visibility::text AS visibility, m.body, m."systemCode", m."systemParams", m."createdAt",
-           COALESCE((SELECT json_agg(json_build_object('id', a.id, 'fileName', a."fileName", 'mimeType', a."mimeType", 'size', a.size) ORDER BY a.id)
+           COALESCE((SELECT json_agg(json_build_object('id', a.id, 'fileName', a."fileName", 'mimeType', a."mimeType", 'size', a.size, 'available', a."storageKey" NOT LIKE 'remote:%' /* remoteFileKey() */) ORDER BY a.id)
                        FROM "Attachment" a WHERE a."messageId" = m.id), '[]'::json) AS attachments
       FROM "TicketMessage" m
       LEFT JOIN "Staff" s ON s.id = m."staffId"

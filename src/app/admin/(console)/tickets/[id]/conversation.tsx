@@ -75,9 +75,15 @@ export function Conversation({
             <ul className="mt-2 flex flex-wrap gap-2 text-xs">
               {m.attachments.map((a) => (
                 <li key={a.id}>
-                  <a className="rounded border border-slate-200 bg-white px-2 py-0.5 text-brand-600 hover:underline" href={`/api/files/attachments/${a.id}`} target="_blank" rel="noreferrer">
-                    📎 {a.fileName} <span className="text-slate-400">({size(a.size)})</span>
-                  </a>
+                  {a.available ? (
+                    <a className="rounded border border-slate-200 bg-white px-2 py-0.5 text-brand-600 hover:underline" href={`/api/files/attachments/${a.id}`} target="_blank" rel="noreferrer">
+                      📎 {a.fileName} <span className="text-slate-400">({size(a.size)})</span>
+                    </a>
+                  ) : (
+                    <span className="rounded border border-dashed border-slate-300 px-2 py-0.5 text-slate-600" data-testid="attachment-pending">
+                      📎 {a.fileName} · {t("fileNotYetAvailable")}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
