@@ -7,7 +7,7 @@ import { findInboxEvent, insertInboxEvent, listUnprocessedInboxEvents, markInbox
 import { findConnectionWithSecret, findLinkForCallback, type ConnectionWithSecret } from "../db/repos/upstream.ts";
 import { isUniqueViolation } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
-import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, type LinkRef } from "./apply.ts";
+import { applyUpstreamEventOnce, applyUpstreamMessage, inboxSource, recordGuid, type LinkRef } from "../services/upstream-apply.ts";
 import { createSecretBox } from "../crypto/secret-box.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { openSignedRequest, parseJsonValue, validate } from "../protocol/inbound-frame.ts";

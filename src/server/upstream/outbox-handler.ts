@@ -17,7 +17,7 @@ import {
 } from "../db/repos/upstream.ts";
 import { logger } from "../logger.ts";
 import type { DeliveryOutcome, OutboxRow } from "../outbox/types.ts";
-import { reconcileUpstreamState, recordGuid, reportLinkState } from "./apply.ts";
+import { reconcileUpstreamState, recordGuid, reportLinkState } from "../services/upstream-apply.ts";
 import type { UpstreamClient } from "./client.ts";
 import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { callbackPath, clientForConnection, type UpstreamDeps } from "./deps.ts";

@@ -18,7 +18,7 @@ import { logger, safeError } from "../logger.ts";
 import { runTicketCommandInTx } from "../services/ticket-command.ts";
 import { writeSystemMessage } from "../services/system-message.ts";
 import type { StaffViewer } from "../viewer.ts";
-import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, reportLinkState, type LinkRef } from "./apply.ts";
+import { applyUpstreamEventOnce, applyUpstreamMessage, reconcileUpstreamState, recordGuid, reportLinkState, type LinkRef } from "../services/upstream-apply.ts";
 import type { UpstreamClient } from "./client.ts";
 import { ProtocolCallError } from "../protocol/outbound-sender.ts";
 import { clientForConnection, type UpstreamDeps } from "./deps.ts";

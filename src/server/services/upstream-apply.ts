@@ -8,9 +8,9 @@ import { enqueueOutbox, findMessageByExternalId, insertMessage } from "../db/rep
 import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
-import { runTicketCommandInTx, type ActorRef } from "../services/ticket-command.ts";
-import { writeSystemMessage } from "../services/system-message.ts";
-import { attachmentOrderingKey, remoteFileKey } from "./outbox-types.ts";
+import { runTicketCommandInTx, type ActorRef } from "./ticket-command.ts";
+import { writeSystemMessage } from "./system-message.ts";
+import { attachmentOrderingKey, remoteFileKey } from "../upstream/outbox-types.ts";
 import type { StateChangeData, TicketEventType, UpstreamMessage, UpstreamTicketState } from "../protocol/schemas.ts";
 
 export type LinkRef = { id: number; ticketId: number; connectionId: number; guid: string | null; state: UpstreamTicketState };
