@@ -18,5 +18,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: { NODE_ENV: "test" },
     setupFiles: ["src/test/setup.ts"],
+    // Migrates once per run (and reuses it while the migrations are unchanged); files copy it.
+    globalSetup: ["src/test/global-setup.ts"],
   },
 });

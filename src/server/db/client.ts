@@ -47,9 +47,9 @@ export const MIGRATIONS_DIR = path.resolve(
  */
 export async function openDatabase(
   db: AppConfig["database"],
-  opts: { migrationsDir?: string; migrate?: boolean } = {},
+  opts: { migrationsDir?: string; migrate?: boolean; image?: Blob } = {},
 ): Promise<Database> {
-  const database = db.kind === "pglite" ? await openPglite(db.dataDir) : openPostgres(db.url);
+  const database = db.kind === "pglite" ? await openPglite(db.dataDir, opts.image) : openPostgres(db.url);
   if (opts.migrate !== false) {
     const driver = await database.openDriver();
     try {
@@ -61,10 +61,11 @@ export async function openDatabase(
   return database;
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+/** `image`: an in-memory database starts as a copy of this dump (the tests' migrated template). */
+async function openPglite(dataDir: string, image?: Blob): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const release = inMemory ? () => {} : lockDataDir(dataDir);
-  const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
+  const pglite = inMemory ? new PGlite(image ? { loadDataDir: image } : {}) : new PGlite(dataDir);
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
