@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import type { TicketForCommand } from "../db/repos/tickets.ts";
-import { findPartnerTicketById, findPublicMessage, findStaffNames } from "../db/repos/partner-tickets.ts";
+import { findPartnerTicketById, findPublicMessage } from "../db/repos/partner-tickets.ts";
+import { findStaffNames } from "../db/repos/staff-names.ts";
 import type { PublicMessageEvent } from "../domain/public-message.ts";
 import { enqueueMessageCallback, recordPartnerEvent } from "./partner-events.ts";
 import { toWireMessage } from "./wire.ts";

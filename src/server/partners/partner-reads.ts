@@ -5,8 +5,8 @@ import {
   findProtocolEventsAfter,
   findPublicAttachment,
   findPublicMessagesAfter,
-  findStaffNames,
 } from "../db/repos/partner-tickets.ts";
+import { findStaffNames } from "../db/repos/staff-names.ts";
 import {
   MAX_TICKET_PAGE_ITEMS,
   ZStateChangeData,

@@ -1,11 +1,11 @@
 import type { Db } from "../db/client.ts";
 import {
   findMemberTicketDetail,
-  findStaffNames,
   listMemberTicketPage,
   markTicketReadByMember,
   type MemberTicketDetailRow,
 } from "../db/repos/portal-tickets.ts";
+import { findStaffNames } from "../db/repos/staff-names.ts";
 import { availableActions, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { notFound } from "../errors.ts";

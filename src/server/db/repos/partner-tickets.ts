@@ -141,11 +141,6 @@ export function findProtocolEventsAfter(db: DbOrTx, ticketId: number, afterId: n
   });
 }
 
-export function findStaffNames(db: DbOrTx, ids: number[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
-}
-
 /**
  * The change feed (6.6): a partner's tickets ordered by (updatedAt, id), strictly after the
  * position given, and only changes older than `settledBefore` (see the service for why).

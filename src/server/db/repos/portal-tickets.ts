@@ -167,11 +167,6 @@ export function findMemberTicketDetail(db: DbOrTx, memberId: number, ticketId: n
 }
 export type MemberTicketDetailRow = NonNullable<Awaited<ReturnType<typeof findMemberTicketDetail>>>;
 
-export function findStaffNames(db: DbOrTx, ids: number[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
-}
-
 /** Opening a ticket: not a lifecycle action, so no version bump, no updatedAt, no audit. */
 export async function markTicketReadByMember(db: DbOrTx, memberId: number, ticketId: number, at: Date) {
   await db.ticket.updateMany({ where: { id: ticketId, memberId }, data: { memberReadAt: at } });

@@ -1,6 +1,6 @@
 import type { Prisma } from "../generated/client.ts";
 import type { DbOrTx } from "../client.ts";
-import { findStaffNames } from "./upstream.ts";
+import { findStaffNames } from "./staff-names.ts";
 
 // White-label escalation: each upstream connection's sharing policy, and the record of what was
 // delivered to it (the exact bodies live in the file store under their sha256).

@@ -147,10 +147,6 @@ export async function listPublicHistoryIds(db: DbOrTx, ticketId: number): Promis
 }
 
 
-export function findStaffNames(db: DbOrTx, ids: number[]) {
-  return db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
-}
-
 export type NewUpstreamAttachment = { storageKey: string; fileName: string; mimeType: string; size: number; ownerKey: string };
 
 /** Attachments the upstream reported on one of its messages (metadata; content is fetched separately). */
