@@ -37,3 +37,10 @@ test("the language switch turns the portal into English", async ({ page }) => {
   await page.getByRole("button", { name: "中文" }).click();
   await expect(page.getByRole("link", { name: "我的工单" }).first()).toBeVisible();
 });
+
+test("the health endpoint answers 200 with the database's state, uncached, without signing in", async ({ request }) => {
+  const res = await request.get("/api/health");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["cache-control"]).toContain("no-store");
+  expect(await res.json()).toMatchObject({ ready: true, database: { ok: true } });
+});
