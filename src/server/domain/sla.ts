@@ -105,6 +105,9 @@ export const UPSTREAM_CLOCK_RUNS_IN: readonly EscalationState[] = ["ESCALATED"];
 /** What counts as the upstream's acknowledgement (its first response). */
 export const UPSTREAM_ACK_BY: ReadonlySet<TicketAction> = new Set<TicketAction>(["upstream.ack", "upstream.accept", "upstream.message"]);
 
+/** Whether a change touches an escalation at all (only then do the upstream clocks need their policy). */
+export const involvesUpstream = (from: Pick<TicketState, "escalation">, to: Pick<TicketState, "escalation">) => from.escalation !== "NONE" || to.escalation !== "NONE";
+
 const upstreamRuns = (s: TicketState) => UPSTREAM_CLOCK_RUNS_IN.includes(s.escalation) && RESOLUTION_CLOCK[s.status] !== "stopped";
 
 // --- Deadlines ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import {
   type MemberTicketDetailRow,
 } from "../db/repos/portal-tickets.ts";
 import { findStaffNames } from "../db/repos/staff-names.ts";
-import { availableActions, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
+import { availableActions, isFinished, type TicketSnapshot } from "../domain/ticket-lifecycle.ts";
 import { isEscalationEligible } from "../domain/category-rules.ts";
 import { notFound } from "../errors.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor.ts";
@@ -86,6 +86,8 @@ export async function openMyTicket(db: Db, viewer: MemberViewer, ticketId: numbe
     businessType: t.businessType,
     /** The member-visible version: what the member's close sends back (staff-only work leaves it). */
     version: t.memberVersion,
+    /** 已完成: the page says the ticket is finished (the domain's definition, not the page's). */
+    finished: isFinished(t),
     can: {
       reply: actions.includes("member.reply"),
       close: actions.includes("member.close"),

@@ -17,6 +17,7 @@ import {
   SLA_CLOCK_NAMES,
   advanceClocks,
   clocksOnCreate,
+  involvesUpstream,
   nearestDeadline,
   nextCheckAt,
   type ClockPolicy,
@@ -138,7 +139,7 @@ export async function advanceTicketClocks(tx: Tx, ticket: ClockedTicket, action:
   const stored = clocksOf(ticket.slaClocks);
   if (!policy && !stored) return;
   const clocks = stored ?? clocksOnCreate(policy, ticket.createdAt);
-  const upstream = next.escalation !== "NONE" || ticket.escalation !== "NONE" ? upstreamPolicyOf(await findUpstreamPolicyForTicket(tx, ticket.id)) : null;
+  const upstream = involvesUpstream(ticket, next) ? upstreamPolicyOf(await findUpstreamPolicyForTicket(tx, ticket.id)) : null;
   const step = advanceClocks({ action, from: ticket, to: next, now, createdAt: ticket.createdAt, clocks, policy, upstream });
   const schedule = autoCloseSchedule(next, lastPublicAnswerAfter(action, ticket.lastReplyAt, now), policyRow?.autoCloseDays ?? null);
   const remindAt = schedule && ticket.autoCloseAt?.getTime() === schedule.closeAt.getTime() ? ticket.autoCloseRemindAt : (schedule?.remindAt ?? null);

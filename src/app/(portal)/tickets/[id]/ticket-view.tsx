@@ -23,7 +23,7 @@ export function PortalTicketView({ initial, timeZone }: { initial: MemberTicket;
   const t = useTranslations("portal.detail");
   const trpc = useTRPC();
   const { data: ticket = initial } = useQuery(trpc.portal.ticket.queryOptions({ ticketId: initial.id }, { initialData: initial }));
-  const finished = ticket.status === "COMPLETED";
+  const finished = ticket.finished;
   const lastSeenId = ticket.messages.reduce((max, m) => Math.max(max, m.id), 0);
 
   return (
