@@ -53,6 +53,8 @@ export default defineConfig({
       RELAYDESK_DEMO_DATA: "yes",
       DATABASE_URL: "",
       LOG_LEVEL: "warn",
+      // A delivery attempt that fails on a loaded machine is retried within a test's patience (as in e2e/instance.ts).
+      RELAYDESK_RETRY_BASE_MS: "1000",
       // Reply by e-mail: the server's own SMTP listener (e2e/notifications.spec.ts sends to it).
       MAIL_INBOUND_PORT: String(port + 2000),
       MAIL_INBOUND_HOST: "127.0.0.1",

@@ -59,6 +59,9 @@ test("accept → escalate (GUID) → upstream reply → return → escalate agai
   await page.getByTestId("action-escalate").click();
   await expect(page.getByTestId("escalate-dialog")).toContainText("上级已收到此前的消息");
   await page.getByTestId("escalate-confirm").click();
+  // The command itself was taken (no conflict, no refusal): from here on it is the worker's delivery.
+  await expect(page.getByTestId("escalate-dialog")).toBeHidden();
+  await expect(page.getByTestId("conflict-banner").or(page.getByTestId("action-error"))).toHaveCount(0);
   await expect.poll(() => p.tickets.get(guid)?.state, { timeout: 20_000 }).toBe("OPEN");
 
   p.agentClose(guid, "该业务已到期释放");

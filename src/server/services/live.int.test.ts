@@ -190,10 +190,15 @@ describe(`live channel (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
       await expect(callerFor(t.prisma, STAFF, "zh-CN", "192.0.2.1", hub).live.events({ lastEventId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     expect(hub.openStreams()).toBe(0);
-    // The positive control: a real id opens a stream.
+    // The positive control: a real id opens a stream, and it carries what happens next.
+    await newTicket();
     const latest = (await t.prisma.ticketEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).id;
-    const stream = await callerFor(t.prisma, STAFF, "zh-CN", "192.0.2.1", hub).live.events({ lastEventId: String(latest) });
-    expect(stream).toBeTruthy();
+    const stream = (await callerFor(t.prisma, STAFF, "zh-CN", "192.0.2.1", hub).live.events({ lastEventId: String(latest) })) as AsyncIterable<unknown>;
+    const reader = stream[Symbol.asyncIterator]();
+    const first = reader.next();
+    const ticketId = await newTicket();
+    expect(JSON.stringify((await first).value)).toContain(`"ticketId":${ticketId}`);
+    await reader.return?.();
   });
 
   it("an anonymous stream is refused", async () => {

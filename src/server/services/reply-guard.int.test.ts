@@ -49,7 +49,8 @@ describe(`stale-reply guard and presence (${process.env.TEST_DATABASE_URL ? "pos
     const seen = await lastPublicId(ticketId);
     await staffA().console.reply({ ticketId, body: "A 的第一条", attachmentIds: [], seenMessageId: seen });
     await staffB().console.note({ ticketId, body: "B 的内部备注", attachmentIds: [] });
-    await expect(staffA().console.reply({ ticketId, body: "A 的第二条", attachmentIds: [], seenMessageId: seen })).resolves.toBeTruthy();
+    await staffA().console.reply({ ticketId, body: "A 的第二条", attachmentIds: [], seenMessageId: seen });
+    expect(await t.prisma.ticketMessage.count({ where: { ticketId, body: "A 的第二条" } })).toBe(1);
   });
 
   it("the member's reply is held the same way when staff answered meanwhile", async () => {
@@ -57,7 +58,9 @@ describe(`stale-reply guard and presence (${process.env.TEST_DATABASE_URL ? "pos
     const seen = await lastPublicId(ticketId);
     await staffB().console.reply({ ticketId, body: "客服的回复", attachmentIds: [] });
     await expect(asMember(t.prisma).portal.reply({ ticketId, body: "会员追问", attachmentIds: [], seenMessageId: seen })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(asMember(t.prisma).portal.reply({ ticketId, body: "会员追问", attachmentIds: [], seenMessageId: await lastPublicId(ticketId) })).resolves.toBeTruthy();
+    expect(await t.prisma.ticketMessage.count({ where: { ticketId, body: "会员追问" } })).toBe(0);
+    await asMember(t.prisma).portal.reply({ ticketId, body: "会员追问", attachmentIds: [], seenMessageId: await lastPublicId(ticketId) });
+    expect(await t.prisma.ticketMessage.count({ where: { ticketId, body: "会员追问" } })).toBe(1);
   });
 
   it("presence: B sees A on the ticket (typing, since when) and in the queue; it expires by itself", async () => {
