@@ -12,6 +12,7 @@ import { partnersRouter } from "./routers/partners.ts";
 import { partnerTicketsRouter } from "./routers/partner-tickets.ts";
 import { notificationChannelsRouter, notificationsRouter } from "./routers/notifications.ts";
 import { slaRouter } from "./routers/sla.ts";
+import { automationRouter } from "./routers/automation.ts";
 import { reportsRouter } from "./routers/reports.ts";
 import { liveRouter, presenceRouter } from "./routers/live.ts";
 
@@ -32,6 +33,7 @@ export const appRouter = router({
   notifications: notificationsRouter, // the bell and one's own notification settings
   notificationChannels: notificationChannelsRouter, // 通知渠道: SMTP, reply mails, chat robots
   sla: slaRouter, // 工作日历, SLA 策略
+  automation: automationRouter, // 自动化规则
   reports: reportsRouter, // 报表
   live: liveRouter, // the live stream (SSE): what changed, for the viewer's screens to re-read
   presence: presenceRouter, // who else is on a ticket page

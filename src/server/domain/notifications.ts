@@ -93,7 +93,11 @@ export function audiencesFor(facts: EventFacts): Audience[] {
   switch (facts.action) {
     case "member.create":
     case "partner.create":
-      return to("ticket.created", [{ type: "watchers", categoryId: facts.ticket.categoryId }]);
+      // An automation rule may hand the new ticket to someone at once: they hear of it as theirs.
+      return [
+        ...to("ticket.assigned", facts.ticket.assigneeId !== null ? [{ type: "staff", staffId: facts.ticket.assigneeId }] : []),
+        ...to("ticket.created", [{ type: "watchers", categoryId: facts.ticket.categoryId }]),
+      ];
     case "staff.reply":
       return isPublicReplyTo(facts, ["STAFF"]) ? to("ticket.replied", member(facts)) : [];
     case "upstream.message":

@@ -16,6 +16,8 @@ export const SYSTEM_MESSAGES = {
   closedUpstreamSide: "STAFF_ONLY",
   partnerReEscalated: "STAFF_ONLY",
   partnerFinished: "STAFF_ONLY",
+  automationMoved: "STAFF_ONLY",
+  automationAssigned: "STAFF_ONLY",
   autoClosed: "PUBLIC", // 您的工单于{time}因{days}天内未收到您的回复被系统自动关闭
 } as const satisfies Record<string, "PUBLIC" | "STAFF_ONLY">;
 

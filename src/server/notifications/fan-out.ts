@@ -36,6 +36,7 @@ import {
   type NotificationSettings,
 } from "../domain/notifications.ts";
 import type { NotificationDeps } from "./deps.ts";
+import { ruleChannelsOf } from "../domain/automation.ts";
 import { resolveSmtp } from "./mailer.ts";
 import { parseSettings } from "./preferences.ts";
 import type { ChatItem } from "./chat/item.ts";
@@ -210,11 +211,15 @@ export async function fanOutNotifications(db: Db, deps: NotificationDeps, limit 
   });
 }
 
-/** One chat message per (event, robot), for the first of the event's staff kinds the robot takes. */
+/**
+ * One chat message per (event, robot), for the first of the event's staff kinds the robot takes;
+ * a robot an automation rule named takes the event's first staff kind whatever its own filters.
+ */
 function chatRowsFor(e: PendingEvent, ticket: Ticket, message: Message | undefined, kinds: NotificationKind[], channels: ChatChannelRow[]): NewOutboxRow[] {
   const out: NewOutboxRow[] = [];
+  const named = ruleChannelsOf(e.data);
   for (const channel of channels) {
-    const kind = kinds.find((k) => chatChannelMatches(channel, k, ticket));
+    const kind = named.includes(channel.id) ? kinds[0] : kinds.find((k) => chatChannelMatches(channel, k, ticket));
     if (!kind) continue;
     const locale = resolveLocale(channel.locale);
     const item: ChatItem = {

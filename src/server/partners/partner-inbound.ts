@@ -15,6 +15,7 @@ import { canReceiveNewTickets } from "../domain/category-rules.ts";
 import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { isUniqueViolation } from "../errors.ts";
 import { startTicketClocks } from "../services/sla-clock.ts";
+import { automateFiling } from "../services/automation-service.ts";
 import type {
   CloseUpstreamTicketRequest,
   CreateUpstreamTicketRequest,
@@ -143,11 +144,13 @@ export async function createTicketFromPartner(
   const now = new Date();
   try {
     const ticket = await inTransaction(db, async (tx) => {
+      const automation = await automateFiling(tx, { categoryId: category.id, categoryName: category.name, title: input.title, body: input.messages.map((m) => m.body).join("\n") });
       const created = await insertPartnerTicket(tx, {
         status: INITIAL_STATE.partner.status,
         partnerState: INITIAL_STATE.partner.partnerState,
         title: input.title,
-        categoryId: category.id,
+        categoryId: automation.categoryId,
+        assigneeId: automation.assigneeId,
         partnerId: partner.id,
         partnerTicketNo: input.externalId,
         guid: newGuid(),
@@ -171,10 +174,11 @@ export async function createTicketFromPartner(
         actorId: partner.partnerId,
         actorName: partner.name,
         toStatus: INITIAL_STATE.partner.status,
-        data: { externalId: input.externalId, type: input.type },
+        data: { externalId: input.externalId, type: input.type, ...automation.audit },
       });
+      await automation.record(created.id, now);
       // A partner's ticket is measured like a member's: its clocks start with the filing.
-      await startTicketClocks(tx, { id: created.id, categoryId: category.id, createdAt: now });
+      await startTicketClocks(tx, { id: created.id, categoryId: automation.categoryId, createdAt: now });
       return created;
     });
     return { created: true, body: stateBody(ticket) };

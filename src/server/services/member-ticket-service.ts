@@ -12,6 +12,7 @@ import { AppError, notFound } from "../errors.ts";
 import type { MemberViewer } from "../viewer.ts";
 import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
 import { runTicketCommand, type ActorRef } from "./ticket-command.ts";
+import { automateFiling } from "./automation-service.ts";
 import { startTicketClocks } from "./sla-clock.ts";
 import { writeSystemMessage } from "./system-message.ts";
 import { afterFinalClose, afterPublicMessage } from "./ticket-hooks.ts";
@@ -62,10 +63,12 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
     if (!category) throw notFound("category");
     const business = category.type === "BUSINESS_TECH" ? await resolveBusiness(tx, viewer, input) : NO_BUSINESS;
     const now = new Date();
+    const automation = await automateFiling(tx, { categoryId: category.id, categoryName: category.name, title: input.title, body: input.body });
     const ticket = await insertMemberTicket(tx, {
       status: INITIAL_STATE.member.status,
       memberId: viewer.memberId,
-      categoryId: category.id,
+      categoryId: automation.categoryId,
+      assigneeId: automation.assigneeId,
       title: input.title,
       contactPhone: input.contactPhone || null,
       contactQq: input.contactQq || null,
@@ -81,7 +84,8 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
       createdAt: now,
     });
     await claimOwnUploads(tx, viewer, input.attachmentIds, ticket.id, message.id);
-    await startTicketClocks(tx, { id: ticket.id, categoryId: category.id, createdAt: now });
+    await automation.record(ticket.id, now);
+    await startTicketClocks(tx, { id: ticket.id, categoryId: automation.categoryId, createdAt: now });
     const actor = memberActor(viewer);
     await insertTicketEvent(tx, {
       ticketId: ticket.id,
@@ -91,7 +95,7 @@ export async function createMemberTicket(db: Db, limits: RateLimits, viewer: Mem
       actorName: actor.name,
       toStatus: ticket.status,
       toEscalation: ticket.escalation,
-      data: { categoryId: category.id, attachments: input.attachmentIds.length },
+      data: { categoryId: automation.categoryId, attachments: input.attachmentIds.length, ...automation.audit },
       messageId: message.id,
     });
     return { ticketId: ticket.id };

@@ -25,6 +25,7 @@ import { formatDateTime, DEFAULT_TIME_ZONE } from "@/lib/datetime";
 import { translate } from "@/i18n/messages";
 import { logger, safeError } from "../logger.ts";
 import { runTicketCommand, snapshotOf } from "./ticket-command.ts";
+import { automateSlaAlerts } from "./automation-service.ts";
 import { writeSystemMessage } from "./system-message.ts";
 import { afterFinalClose } from "./ticket-hooks.ts";
 import { clocksOf } from "./sla-clock.ts";
@@ -60,20 +61,22 @@ export function sweepDeadlines(db: Db, now: Date, batch = BATCH) {
       }
       next.push({ ticketId: t.id, at: clocks ? nextCheckAt(clocks, now) : null });
     }
-    const fresh = await recordAlertsOnce(tx, due);
+    const fresh = (await recordAlertsOnce(tx, due)).map((a) => ({ ...a, clock: a.clock as SlaClockName, stage: a.stage as SlaAlert["stage"] }));
+    const automation = await automateSlaAlerts(tx, fresh);
     await insertSweepEvents(
       tx,
       fresh.map((a) => {
         const deadline = dueAt.get(alertKey(a))!;
-        const stage = a.stage as SlaAlert["stage"];
         return {
           ticketId: a.ticketId,
-          action: stage === "WARNING" ? SLA_ACTIONS.WARNING : SLA_ACTIONS.BREACHED,
-          data: { clock: a.clock, dueAt: deadline.toISOString(), reason: reasonOf(a.clock as SlaClockName, stage, deadline) },
+          action: a.stage === "WARNING" ? SLA_ACTIONS.WARNING : SLA_ACTIONS.BREACHED,
+          data: { clock: a.clock, dueAt: deadline.toISOString(), reason: reasonOf(a.clock, a.stage, deadline), ...automation.auditFor(a) },
         };
       }),
     );
     await setNextChecks(tx, next);
+    // The rules' moves and hand-overs are ticket commands of their own, after the next looks are set.
+    await automation.apply();
     return { checked: ids.length, alerts: fresh.length };
   });
 }

@@ -22,6 +22,7 @@ const NAV: { href: string; key: string; superAdmin?: boolean }[] = [
   { href: "/admin/notifications", key: "notifications" },
   { href: "/admin/reports", key: "reports" },
   { href: "/admin/sla", key: "sla", superAdmin: true },
+  { href: "/admin/automation", key: "automation", superAdmin: true },
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {

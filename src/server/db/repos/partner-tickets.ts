@@ -36,7 +36,7 @@ export function findCategoriesOfType(db: DbOrTx, type: TicketType) {
   return db.category.findMany({
     where: { type },
     orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
-    select: { id: true, enabled: true, group: { select: { enabled: true } } },
+    select: { id: true, name: true, enabled: true, group: { select: { enabled: true } } },
   });
 }
 
@@ -45,6 +45,7 @@ export type NewPartnerTicket = {
   partnerState: UpstreamTicketState;
   title: string;
   categoryId: number;
+  assigneeId: number | null;
   partnerId: number;
   partnerTicketNo: string;
   guid: string;

@@ -13,7 +13,7 @@ import { headMatches, termsMatch, tierPage } from "./search.ts";
 export function findCategoryForNewTicket(db: DbOrTx, id: number) {
   return db.category.findUnique({
     where: { id },
-    select: { id: true, type: true, enabled: true, group: { select: { enabled: true } } },
+    select: { id: true, name: true, type: true, enabled: true, group: { select: { enabled: true } } },
   });
 }
 
@@ -21,6 +21,7 @@ export type NewMemberTicket = {
   status: TicketStatus;
   memberId: number;
   categoryId: number;
+  assigneeId: number | null;
   title: string;
   contactPhone: string | null;
   contactQq: string | null;
