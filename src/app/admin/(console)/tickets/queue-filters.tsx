@@ -97,27 +97,27 @@ export function QueueFilters({ state, counts, options, onChange, onReset }: {
           <option value="mine">{t("assigneeMine")}</option>
           <option value="unassigned">{t("assigneeUnassigned")}</option>
         </Select>
-        <Select className="w-32" aria-label={t("escalation")} value={f.escalation ?? ""} onChange={(e) => onChange({ escalation: (e.target.value || undefined) as (typeof ESCALATIONS)[number] | undefined })}>
+        <Select className="w-auto" aria-label={t("escalation")} value={f.escalation ?? ""} onChange={(e) => onChange({ escalation: (e.target.value || undefined) as (typeof ESCALATIONS)[number] | undefined })}>
           <option value="">{t("escalation")}: {t("escalationAny")}</option>
           {ESCALATIONS.map((s) => <option key={s} value={s}>{ts(`escalation.${s}`)}</option>)}
         </Select>
-        <Select className="w-28" aria-label={tsla("filter.label")} value={f.sla ?? ""} onChange={(e) => onChange({ sla: (e.target.value || undefined) as (typeof SLA_FILTERS)[number] | undefined })} data-testid="queue-sla">
+        <Select className="w-auto" aria-label={tsla("filter.label")} value={f.sla ?? ""} onChange={(e) => onChange({ sla: (e.target.value || undefined) as (typeof SLA_FILTERS)[number] | undefined })} data-testid="queue-sla">
           <option value="">{tsla("filter.label")}: {tsla("filter.all")}</option>
           {SLA_FILTERS.map((s) => <option key={s} value={s}>{tsla(`badge.${s}`)}</option>)}
         </Select>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           {t("createdFrom")}
-          <Input type="date" className="w-32 px-2" value={f.createdFrom ?? ""} onChange={(e) => onChange({ createdFrom: e.target.value || undefined })} />
+          <Input type="date" className="w-36 px-2" value={f.createdFrom ?? ""} onChange={(e) => onChange({ createdFrom: e.target.value || undefined })} />
         </label>
         <label className="flex items-center gap-1 text-xs text-slate-500">
           {t("createdTo")}
-          <Input type="date" className="w-32 px-2" value={f.createdTo ?? ""} onChange={(e) => onChange({ createdTo: e.target.value || undefined })} />
+          <Input type="date" className="w-36 px-2" value={f.createdTo ?? ""} onChange={(e) => onChange({ createdTo: e.target.value || undefined })} />
         </label>
         <Select className="w-28" aria-label={t("sort")} value={state.sort} onChange={(e) => onChange({}, e.target.value === "created" ? "created" : "updated")}>
           <option value="updated">{t("sortUpdated")}</option>
           <option value="created">{t("sortCreated")}</option>
         </Select>
-        <Button type="submit" variant="secondary">🔍</Button>
+        <Button type="submit" variant="secondary">{t("searchSubmit")}</Button>
         <Button type="button" variant="ghost" onClick={() => { setQ(""); setMember(""); onReset(); }}>{t("reset")}</Button>
       </form>
     </div>
