@@ -8,7 +8,6 @@ import {
   findAttachmentToFetch,
   findConnectionWithSecret,
   findLinkByTicket,
-  findTicketForUpstream,
   recordConnectionStatus,
   recordFetchedAttachment,
   updateLink,
@@ -122,12 +121,12 @@ async function deliver(ctx: Context): Promise<DeliveryOutcome> {
 async function deliverCreate(ctx: Context) {
   const { db, deps, row, link } = ctx;
   const { messageIds, fileIds } = ZCreatePayload.parse(row.payload);
-  const [ticket, sharing, policy] = await Promise.all([findTicketForUpstream(db, row.ticketId), findTicketForSharing(db, row.ticketId), getSharingPolicy(db, link.connectionId)]);
-  if (!ticket || !sharing || ticket.category.type === "NORMAL") throw new ProtocolCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
+  const [ticket, policy] = await Promise.all([findTicketForSharing(db, row.ticketId), getSharingPolicy(db, link.connectionId)]);
+  if (!ticket || ticket.category.type === "NORMAL") throw new ProtocolCallError("the ticket cannot be sent upstream (NORMAL category)", null, null, false);
   // The files staff ticked in the escalate dialog; an entry from before the dialog follows the policy.
   const ticked = fileIds ? new Set(fileIds) : null;
   const entries = await findPublicEntriesForSharing(db, row.ticketId, messageIds);
-  const shared = shareTicket(policy, deps.authSecret, link.connectionId, sharing, entries, (id) => (ticked ? ticked.has(id) : policy.forwardFilesByDefault));
+  const shared = shareTicket(policy, deps.authSecret, link.connectionId, ticket, entries, (id) => (ticked ? ticked.has(id) : policy.forwardFilesByDefault));
   const history = await wireMessages(ctx, shared.messages);
   const request: CreateUpstreamTicketRequest = {
     externalId: String(ticket.id),

@@ -87,6 +87,7 @@ export function findTicketForSharing(db: DbOrTx, ticketId: number) {
       businessIp: true,
       businessType: true,
       member: { select: { name: true, email: true, phone: true, qq: true } },
+      category: { select: { type: true } },
     },
   });
 }

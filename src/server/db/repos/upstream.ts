@@ -118,24 +118,6 @@ export function findTicketEscalation(db: DbOrTx, ticketId: number) {
 
 // ------------------------------------------------------------------- what a create carries
 
-/** The ticket as the create request describes it (protocol §6.1). */
-export function findTicketForUpstream(db: DbOrTx, ticketId: number) {
-  return db.ticket.findUnique({
-    where: { id: ticketId },
-    select: {
-      id: true,
-      title: true,
-      memberId: true,
-      contactPhone: true,
-      contactQq: true,
-      businessId: true,
-      businessIp: true,
-      businessType: true,
-      category: { select: { type: true } },
-    },
-  });
-}
-
 /** Ids of the public member/staff entries so far: the history a create carries (never notes, never system lines). */
 export async function listPublicHistoryIds(db: DbOrTx, ticketId: number): Promise<number[]> {
   const rows = await db.ticketMessage.findMany({
