@@ -32,6 +32,8 @@ const ZEnv = z.object({
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Put before every Redis key, so several instances (or tests) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().max(64).default("relaydesk:"),
   /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
   // Outgoing mail when the console has no SMTP settings (docs/NOTIFICATIONS.md).
@@ -66,6 +68,8 @@ export type AppConfig = {
   retryBaseMs: number | undefined;
   /** REDIS_URL: rate-limit counters in Redis; null = in the database. */
   redisUrl: string | null;
+  /** REDIS_KEY_PREFIX (default "relaydesk:"). */
+  redisKeyPrefix: string;
   /** METRICS_TOKEN: the bearer token of GET /api/metrics; null = no metrics endpoint. */
   metricsToken: string | null;
   mail: MailConfig;
@@ -119,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inProcessWorker: embedded ? true : (e.RELAYDESK_WORKER ?? "inprocess") === "inprocess",
     retryBaseMs: e.RELAYDESK_RETRY_BASE_MS,
     redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,
     mail: mailConfig(e),
   };

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "./db/client.ts";
 import { throttleDelaySeconds } from "./domain/login-throttle.ts";
+import { getConfig } from "./config.ts";
 import { getRedis } from "./redis.ts";
 
 /**
@@ -56,8 +57,10 @@ const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export type RateLimitOptions = {
   /** Counters in Redis (REDIS_URL); the database store still answers whenever Redis does not. */
   redis?: Redis | null;
-  /** Put before every key; tests keep their runs apart on one Redis with it. */
+  /** Put before every key (both stores); tests keep their runs apart with it. */
   keyPrefix?: string;
+  /** Put before Redis keys only (REDIS_KEY_PREFIX): one Redis may serve several instances. */
+  redisKeyPrefix?: string;
   /** A smaller allowance than LIMITS (tests of the refusal). */
   points?: Partial<Record<AllowanceKind, number>>;
 };
@@ -69,7 +72,14 @@ export function createRateLimits(db: Db, options: RateLimitOptions = {}): RateLi
     const database = new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix, points, duration });
     if (!options.redis) return database;
     // Not ready (starting, reconnecting, down): straight to the database instead of waiting.
-    return new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: database });
+    return new RateLimiterRedis({
+      storeClient: options.redis,
+      keyPrefix: `${options.redisKeyPrefix ?? ""}${keyPrefix}`,
+      points,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: database,
+    });
   };
   const allowance = (kind: AllowanceKind, name: string) => store(name, options.points?.[kind] ?? LIMITS[kind].points, LIMITS[kind].windowSeconds);
 
@@ -155,6 +165,6 @@ export function createRateLimits(db: Db, options: RateLimitOptions = {}): RateLi
 const perDb = new WeakMap<Db, RateLimits>();
 export function rateLimitsFor(db: Db): RateLimits {
   let limits = perDb.get(db);
-  if (!limits) perDb.set(db, (limits = createRateLimits(db, { redis: getRedis() })));
+  if (!limits) perDb.set(db, (limits = createRateLimits(db, { redis: getRedis(), redisKeyPrefix: getConfig().redisKeyPrefix })));
   return limits;
 }
