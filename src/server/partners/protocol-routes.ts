@@ -3,6 +3,7 @@ import { getDb } from "../db/index.ts";
 import { getInstanceSecretBox } from "../crypto/secret-box.ts";
 import { getBlobStore } from "../storage/index.ts";
 import { rateLimitsFor } from "../rate-limits.ts";
+import { observed } from "../http/metrics.ts";
 import { logger, safeError } from "../logger.ts";
 import { jsonResponse } from "../protocol/inbound-frame.ts";
 import type { ProtocolEnv, ProtocolHandler } from "./partner-door.ts";
@@ -18,7 +19,7 @@ type NextRouteContext = { params?: Promise<Record<string, string | string[]> | u
 
 /** Adapts a protocol handler to a Next route export (`export const POST = nextRoute(…)`). */
 export function nextRoute(handler: ProtocolHandler) {
-  return async (req: Request, context: NextRouteContext): Promise<Response> => {
+  return observed("protocol", async (req: Request, context: NextRouteContext): Promise<Response> => {
     const raw = (await context?.params) ?? {};
     const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
     let env: ProtocolEnv;
@@ -30,5 +31,5 @@ export function nextRoute(handler: ProtocolHandler) {
       return jsonResponse(503, { error: { code: "internal_error", message: "Temporarily unavailable; retry later." } });
     }
     return handler(req, env, params);
-  };
+  });
 }
