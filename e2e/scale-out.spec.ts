@@ -163,6 +163,8 @@ test("a file uploaded through one process downloads through the other; an escala
 });
 
 test("each process answers its metrics (token required); counts of different doors land in one registry", async () => {
+  // Without METRICS_TOKEN (Playwright's own server) there is no metrics endpoint at all.
+  expect((await fetch(`http://localhost:${BASE}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
   expect((await scrape(one!.url, "wrong-token-000000")).status).toBe(401);
   expect((await fetch(`${one!.url}/api/metrics`)).status).toBe(401);
   const a = await scrape(one!.url);
