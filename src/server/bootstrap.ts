@@ -4,6 +4,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from "./db/seed-demo.ts";
 import { countStaff } from "./db/repos/staff.ts";
 import { logger } from "./logger.ts";
 import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
+import { closeRedis } from "./redis.ts";
 
 /**
  * Start-up of the web process: open (and migrate) the database, load demo data into an empty
@@ -38,6 +39,7 @@ export function bootstrap(): Promise<void> {
     // The web server (scripts/serve.mjs) calls this once its requests have finished.
     state.__relaydeskShutdown = async () => {
       await stopBackgroundWork();
+      await closeRedis();
       await database.close();
       logger.info("database closed");
     };

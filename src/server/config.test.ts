@@ -30,6 +30,18 @@ describe("configuration", () => {
     expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, RELAYDESK_RETRY_BASE_MS: "5" })).toThrow(/^relaydesk: setting RELAYDESK_RETRY_BASE_MS /);
   });
 
+  it("Redis and the metrics token are off unless set; a wrong value is refused", () => {
+    const dir = tmp();
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir })).toMatchObject({ redisUrl: null, redisKeyPrefix: "relaydesk:", metricsToken: null });
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: "desk2:", METRICS_TOKEN: "t".repeat(16) })).toMatchObject({
+      redisUrl: "redis://127.0.0.1:6379",
+      redisKeyPrefix: "desk2:",
+      metricsToken: "t".repeat(16),
+    });
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, REDIS_URL: "127.0.0.1:6379" })).toThrow(/^relaydesk: setting REDIS_URL must start with redis:\/\//);
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, METRICS_TOKEN: "short" })).toThrow(/^relaydesk: setting METRICS_TOKEN must be at least 16/);
+  });
+
   it("a wrong value names the setting", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^relaydesk: setting PORT /);
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^relaydesk: setting DATABASE_URL must start with postgresql:\/\//);

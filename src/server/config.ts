@@ -26,6 +26,16 @@ const ZEnv = z.object({
   /** Reverse proxies in front (their X-Forwarded-For is believed); read by scripts/serve.mjs. */
   TRUST_PROXY: z.string().regex(/^\d{1,2}$/, "must be the number of proxies in front (0, 1, 2 …)").optional().or(z.literal("")),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Rate-limit counters in Redis instead of the database (which stays the fallback). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Put before every Redis key, so several instances (or tests) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().max(64).default("relaydesk:"),
+  /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
   // Outgoing mail when the console has no SMTP settings (docs/NOTIFICATIONS.md).
   SMTP_HOST: optionalText,
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional().or(z.literal("").transform(() => undefined)),
@@ -56,6 +66,12 @@ export type AppConfig = {
   inProcessWorker: boolean;
   /** RELAYDESK_RETRY_BASE_MS when set; the outbox's own default otherwise. */
   retryBaseMs: number | undefined;
+  /** REDIS_URL: rate-limit counters in Redis; null = in the database. */
+  redisUrl: string | null;
+  /** REDIS_KEY_PREFIX (default "relaydesk:"). */
+  redisKeyPrefix: string;
+  /** METRICS_TOKEN: the bearer token of GET /api/metrics; null = no metrics endpoint. */
+  metricsToken: string | null;
   mail: MailConfig;
 };
 
@@ -106,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoData: e.RELAYDESK_DEMO_DATA === "auto" ? embedded : e.RELAYDESK_DEMO_DATA === "yes",
     inProcessWorker: embedded ? true : (e.RELAYDESK_WORKER ?? "inprocess") === "inprocess",
     retryBaseMs: e.RELAYDESK_RETRY_BASE_MS,
+    redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    metricsToken: e.METRICS_TOKEN ?? null,
     mail: mailConfig(e),
   };
 }

@@ -15,3 +15,8 @@ export function getLiveHub(): Promise<LiveHub> {
   })();
   return holder.__relaydeskLive;
 }
+
+/** Streams open on this process, for the metrics; 0 while no stream ever started the hub. */
+export async function openLiveStreams(): Promise<number> {
+  return holder.__relaydeskLive ? (await holder.__relaydeskLive).openStreams() : 0;
+}

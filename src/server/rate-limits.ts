@@ -1,12 +1,16 @@
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "./db/client.ts";
 import { throttleDelaySeconds } from "./domain/login-throttle.ts";
+import { getConfig } from "./config.ts";
+import { getRedis } from "./redis.ts";
 
 /**
- * Every rate limit of the web doors, kept in the database (table "RateLimit", through
- * rate-limiter-flexible's Prisma store) so that all web processes on one database — and the
- * copies of this module Next makes per chunk — count together. Built from the database handle
- * passed in; the numbers are listed in docs/SECURITY.md.
+ * Every rate limit of the web doors and of the partner protocol, kept outside the process so that
+ * all web processes on one database — and the copies of this module Next makes per chunk — count
+ * together: in the database (table "RateLimit", through rate-limiter-flexible's Prisma store), or
+ * in Redis when REDIS_URL is set, with the database as the insurance while Redis is unreachable.
+ * The numbers are listed in docs/SECURITY.md.
  */
 export const LIMITS = {
   /** Sign-in: failures of one account from one address. The first 5 are free, then each waits. */
@@ -22,9 +26,11 @@ export const LIMITS = {
   upload: { points: 30, windowSeconds: 60 }, // per signed-in viewer
   newTicket: { points: 10, windowSeconds: 10 * 60 }, // per member
   reply: { points: 30, windowSeconds: 10 * 60 }, // per member
+  /** Signed partner protocol: a sync of a few hundred tickets fits; a runaway loop gets 429. */
+  partner: { points: 600, windowSeconds: 60 }, // per partner
 } as const;
 
-export type AllowanceKind = "register" | "changePassword" | "upload" | "newTicket" | "reply";
+export type AllowanceKind = "register" | "changePassword" | "upload" | "newTicket" | "reply" | "partner";
 export type Allowance = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** Who tries to sign in: the resolved account (or the typed login when none exists) and from where. */
@@ -48,16 +54,42 @@ export type RateLimits = {
 const DAY = 24 * 3600;
 const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-export function createRateLimits(db: Db): RateLimits {
-  const store = (keyPrefix: string, points: number, duration: number) =>
-    new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix, points, duration });
+export type RateLimitOptions = {
+  /** Counters in Redis (REDIS_URL); the database store still answers whenever Redis does not. */
+  redis?: Redis | null;
+  /** Put before every key (both stores); tests keep their runs apart with it. */
+  keyPrefix?: string;
+  /** Put before Redis keys only (REDIS_KEY_PREFIX): one Redis may serve several instances. */
+  redisKeyPrefix?: string;
+  /** A smaller allowance than LIMITS (tests of the refusal). */
+  points?: Partial<Record<AllowanceKind, number>>;
+};
 
-  const allowances: Record<AllowanceKind, RateLimiterPrisma> = {
-    register: store("register", LIMITS.register.points, LIMITS.register.windowSeconds),
-    changePassword: store("password", LIMITS.changePassword.points, LIMITS.changePassword.windowSeconds),
-    upload: store("upload", LIMITS.upload.points, LIMITS.upload.windowSeconds),
-    newTicket: store("ticket", LIMITS.newTicket.points, LIMITS.newTicket.windowSeconds),
-    reply: store("reply", LIMITS.reply.points, LIMITS.reply.windowSeconds),
+export function createRateLimits(db: Db, options: RateLimitOptions = {}): RateLimits {
+  const prefix = options.keyPrefix ?? "";
+  const store = (name: string, points: number, duration: number) => {
+    const keyPrefix = `${prefix}${name}`;
+    const database = new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix, points, duration });
+    if (!options.redis) return database;
+    // Not ready (starting, reconnecting, down): straight to the database instead of waiting.
+    return new RateLimiterRedis({
+      storeClient: options.redis,
+      keyPrefix: `${options.redisKeyPrefix ?? ""}${keyPrefix}`,
+      points,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: database,
+    });
+  };
+  const allowance = (kind: AllowanceKind, name: string) => store(name, options.points?.[kind] ?? LIMITS[kind].points, LIMITS[kind].windowSeconds);
+
+  const allowances: Record<AllowanceKind, RateLimiterPrisma | RateLimiterRedis> = {
+    register: allowance("register", "register"),
+    changePassword: allowance("changePassword", "password"),
+    upload: allowance("upload", "upload"),
+    newTicket: allowance("newTicket", "ticket"),
+    reply: allowance("reply", "reply"),
+    partner: allowance("partner", "partner"),
   };
   // Failure counters only count (penalty never refuses); the waits they earn are blocks below.
   const failures = {
@@ -129,10 +161,10 @@ export function createRateLimits(db: Db): RateLimits {
 }
 
 // One set per database handle: the limiters hold no counts themselves (those are in the
-// database), so this only saves building them per request.
+// database or Redis), so this only saves building them per request. Redis when REDIS_URL is set.
 const perDb = new WeakMap<Db, RateLimits>();
 export function rateLimitsFor(db: Db): RateLimits {
   let limits = perDb.get(db);
-  if (!limits) perDb.set(db, (limits = createRateLimits(db)));
+  if (!limits) perDb.set(db, (limits = createRateLimits(db, { redis: getRedis(), redisKeyPrefix: getConfig().redisKeyPrefix })));
   return limits;
 }

@@ -6,7 +6,7 @@ import type { Credentials } from "./protocol";
 import type { TestDatabase } from "./db";
 import { createSecretBox } from "@/server/crypto/secret-box";
 import { LocalDiskBlobStore } from "@/server/storage/local-disk-store";
-import { RateLimiter } from "@/server/rate-limit";
+import { createRateLimits } from "@/server/rate-limits";
 import type { ProtocolEnv } from "@/server/partners/partner-door";
 
 /**
@@ -21,8 +21,7 @@ export function protocolEnv(t: TestDatabase, overrides: Partial<ProtocolEnv> = {
     db: t.prisma,
     box: createSecretBox(process.env.AUTH_SECRET!),
     store: new LocalDiskBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-files-"))),
-    limiter: new RateLimiter(10_000, 60_000),
-    rateWindowSeconds: 60,
+    limits: createRateLimits(t.prisma, { points: { partner: 10_000 } }),
     changeSettleMs: 0,
     ...overrides,
   };

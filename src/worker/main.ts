@@ -8,6 +8,7 @@ import { startWorker } from "../server/outbox/worker.ts";
 import { upstreamDepsFromConfig } from "../server/upstream/deps.ts";
 import { notificationDepsFromConfig } from "../server/notifications/deps.ts";
 import { startInboundListener } from "../server/notifications/inbound-listener.ts";
+import { closeRedis } from "../server/redis.ts";
 
 async function main() {
   const config = loadConfig();
@@ -25,6 +26,7 @@ async function main() {
   const shutdown = async () => {
     await listener?.close();
     await worker.stop(); // finish the delivery in hand; its lease would otherwise delay it a minute
+    await closeRedis();
     await database.close();
     process.exit(0);
   };

@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { findPartnerCredentialsByPartnerId, type PartnerCredentials } from "../db/repos/partners.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
-import type { RateLimiter } from "../rate-limit.ts";
+import type { RateLimits } from "../rate-limits.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { errorResponse, openSignedRequest, type SigningCounterpart } from "../protocol/inbound-frame.ts";
 import { MAX_BODY_BYTES } from "../protocol/schemas.ts";
@@ -15,9 +15,8 @@ export type ProtocolEnv = {
   db: Db;
   box: SecretBox;
   store: BlobStore;
-  limiter: RateLimiter;
-  /** The limiter's window, for Retry-After. */
-  rateWindowSeconds: number;
+  /** The shared limits (database or Redis); only the partner allowance is used here. */
+  limits: Pick<RateLimits, "take">;
   /** Tests shorten the change feed's settle window (partner-reads.ts). */
   changeSettleMs?: number;
   now?: () => Date;
@@ -60,8 +59,9 @@ async function authenticate(req: Request, env: ProtocolEnv, now: Date) {
   });
   const partner = opened.counterpart;
   if (!partner.enabled) throw new ProtocolError("partner_disabled", "This partner is disabled at the upstream.");
-  if (!env.limiter.take(`partner:${partner.id}`, now.getTime())) {
-    throw new ProtocolError("rate_limited", "Too many requests; retry after the Retry-After delay.", undefined, env.rateWindowSeconds);
+  const allowance = await env.limits.take("partner", String(partner.id));
+  if (!allowance.ok) {
+    throw new ProtocolError("rate_limited", "Too many requests; retry after the Retry-After delay.", undefined, allowance.retryAfterSeconds);
   }
   const who: AuthenticatedPartner = { id: partner.id, partnerId: partner.partnerId, name: partner.name, allowedTypes: partner.allowedTypes };
   return { partner: who, rawBody: opened.rawBody, url: opened.url };

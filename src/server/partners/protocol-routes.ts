@@ -2,28 +2,16 @@ import "server-only";
 import { getDb } from "../db/index.ts";
 import { getInstanceSecretBox } from "../crypto/secret-box.ts";
 import { getBlobStore } from "../storage/index.ts";
-import { RateLimiter } from "../rate-limit.ts";
+import { rateLimitsFor } from "../rate-limits.ts";
+import { observed } from "../http/metrics.ts";
 import { logger, safeError } from "../logger.ts";
 import { jsonResponse } from "../protocol/inbound-frame.ts";
 import type { ProtocolEnv, ProtocolHandler } from "./partner-door.ts";
 
-/**
- * Per partner: 600 requests a minute. A sync of a few hundred tickets fits; a runaway loop gets
- * 429 with Retry-After instead of starving the console. In-process (see rate-limit.ts).
- */
-export const PARTNER_RATE_LIMIT = { limit: 600, windowSeconds: 60 } as const;
-
-const holder = globalThis as unknown as { __relaydeskPartnerLimiter?: RateLimiter };
-
+/** Per partner: LIMITS.partner (600 a minute), shared by every web process (src/server/rate-limits.ts). */
 async function instanceEnv(): Promise<ProtocolEnv> {
-  holder.__relaydeskPartnerLimiter ??= new RateLimiter(PARTNER_RATE_LIMIT.limit, PARTNER_RATE_LIMIT.windowSeconds * 1000);
-  return {
-    db: await getDb(),
-    box: await getInstanceSecretBox(),
-    store: getBlobStore(),
-    limiter: holder.__relaydeskPartnerLimiter,
-    rateWindowSeconds: PARTNER_RATE_LIMIT.windowSeconds,
-  };
+  const db = await getDb();
+  return { db, box: await getInstanceSecretBox(), store: getBlobStore(), limits: rateLimitsFor(db) };
 }
 
 // Static routes get no params at all (undefined), dynamic ones a promise of them.
@@ -31,7 +19,7 @@ type NextRouteContext = { params?: Promise<Record<string, string | string[]> | u
 
 /** Adapts a protocol handler to a Next route export (`export const POST = nextRoute(…)`). */
 export function nextRoute(handler: ProtocolHandler) {
-  return async (req: Request, context: NextRouteContext): Promise<Response> => {
+  return observed("protocol", async (req: Request, context: NextRouteContext): Promise<Response> => {
     const raw = (await context?.params) ?? {};
     const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
     let env: ProtocolEnv;
@@ -43,5 +31,5 @@ export function nextRoute(handler: ProtocolHandler) {
       return jsonResponse(503, { error: { code: "internal_error", message: "Temporarily unavailable; retry later." } });
     }
     return handler(req, env, params);
-  };
+  });
 }

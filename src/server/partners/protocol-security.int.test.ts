@@ -4,7 +4,7 @@ import { asSuperAdmin } from "@/test/callers";
 import { createBody, createPartner, protocolEnv, type TestPartner } from "@/test/partner-world";
 import { dispatch, json, signedRequest, type Credentials } from "@/test/protocol";
 import { seedDemoData } from "@/server/db/seed-demo";
-import { RateLimiter } from "@/server/rate-limit";
+import { createRateLimits } from "@/server/rate-limits";
 import { MAX_BODY_BYTES, ZProtocolErrorBody } from "@/server/protocol/schemas";
 import type { ProtocolEnv } from "./partner-door";
 
@@ -144,7 +144,7 @@ describe(`protocol authentication and limits (${process.env.TEST_DATABASE_URL ? 
 
   it("the rate limit answers 429 rate_limited with Retry-After at every endpoint", async () => {
     for (const e of endpoints) {
-      const limited = { ...env, limiter: new RateLimiter(1, 60_000) };
+      const limited = { ...env, limits: createRateLimits(t.prisma, { points: { partner: 1 }, keyPrefix: `limited-${e.name}-` }) };
       expect([200, 201], e.name).toContain((await call(e, a, {}, limited)).status);
       const res = await call(e, a, {}, limited);
       await expectError(res, 429, "rate_limited");

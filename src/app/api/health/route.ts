@@ -1,3 +1,4 @@
 import { handleHealth } from "@/server/http/health";
+import { observed } from "@/server/http/metrics";
 
-export const GET = () => handleHealth();
+export const GET = observed("health", () => handleHealth());

@@ -1,6 +1,5 @@
 import { handleUpload } from "@/server/http/uploads";
+import { observed } from "@/server/http/metrics";
 
 /** POST /api/uploads?purpose=icon|attachment — parsing and rules live in src/server/http + services. */
-export function POST(req: Request) {
-  return handleUpload(req);
-}
+export const POST = observed("uploads", (req: Request) => handleUpload(req));

@@ -1,8 +1,7 @@
 import NextAuth from "next-auth";
 import { getAuthOptions } from "@/server/auth/options";
+import { observed } from "@/server/http/metrics";
 
-function handler(req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) {
-  return NextAuth(getAuthOptions())(req, ctx);
-}
+const handler = observed("auth", (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => NextAuth(getAuthOptions())(req, ctx) as Promise<Response>);
 
 export { handler as GET, handler as POST };

@@ -1,5 +1,6 @@
 import { handleTrpcRequest } from "@/server/api/http";
+import { observed } from "@/server/http/metrics";
 
-const handler = (req: Request) => handleTrpcRequest(req);
+const handler = observed("trpc", (req: Request) => handleTrpcRequest(req));
 
 export { handler as GET, handler as POST };

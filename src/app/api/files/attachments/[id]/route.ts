@@ -1,5 +1,4 @@
 import { handleAttachmentDownload } from "@/server/http/files";
+import { observed } from "@/server/http/metrics";
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  return handleAttachmentDownload(req, (await ctx.params).id);
-}
+export const GET = observed("files", async (req: Request, ctx: { params: Promise<{ id: string }> }) => handleAttachmentDownload(req, (await ctx.params).id));

@@ -1,5 +1,4 @@
 import { handleIconDownload } from "@/server/http/files";
+import { observed } from "@/server/http/metrics";
 
-export async function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
-  return handleIconDownload(req, (await ctx.params).key);
-}
+export const GET = observed("files", async (req: Request, ctx: { params: Promise<{ key: string }> }) => handleIconDownload(req, (await ctx.params).key));
