@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -8,11 +8,14 @@ import { expect, request, test, type APIRequestContext, type BrowserContext } fr
 import { loginAsMember, loginAsStaff } from "./helpers";
 import { startInstance, type Instance } from "./instance";
 import { startConfiguredPeer } from "./upstream-helpers";
+import { startS3Server } from "../src/test/s3-server.ts";
+import { S3BlobStore } from "../src/server/storage/s3-store.ts";
 import type { UpstreamPeer } from "../src/test/upstream-peer.ts";
 
 // The production layout on one fresh PostgreSQL database: two web processes (ports E2E_PORT+31
-// and +32, background work off, one shared RELAYDESK_DATA_DIR for files) and two `npm run worker`
-// processes. What must be shared is: the sign-in throttle, each delivery upstream (once), files,
+// and +32, background work off, each with a data folder of its own — as on two machines) and two
+// `npm run worker` processes, files in object storage (FILE_STORE=s3 against a real S3 API,
+// s3rver). What must be shared is: the sign-in throttle, each delivery upstream (once), files,
 // and each process answers its own metrics.
 
 const BASE = Number(process.env.E2E_PORT ?? 3210);
@@ -28,6 +31,7 @@ let one: Instance | undefined;
 let two: Instance | undefined;
 const workers: ChildProcess[] = [];
 let peer: UpstreamPeer | undefined;
+let s3: Awaited<ReturnType<typeof startS3Server>> | undefined;
 
 async function admin(sql: string) {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -40,12 +44,20 @@ test.beforeAll(async () => {
   await admin(`CREATE DATABASE ${name}`);
   const u = new URL(process.env.TEST_DATABASE_URL!);
   u.pathname = `/${name}`;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [`${dataDir}-1`, `${dataDir}-2`, dataDir]) fs.rmSync(dir, { recursive: true, force: true });
+  s3 = await startS3Server();
+  const files = {
+    FILE_STORE: "s3",
+    S3_ENDPOINT: s3.settings.endpoint!,
+    S3_BUCKET: s3.settings.bucket,
+    S3_ACCESS_KEY_ID: s3.settings.credentials!.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.settings.credentials!.secretAccessKey,
+  };
   // E2E_REDIS_URL runs the same with every rate limit counted in Redis (REDIS_URL).
   const redis: Record<string, string> = process.env.E2E_REDIS_URL ? { REDIS_URL: process.env.E2E_REDIS_URL, REDIS_KEY_PREFIX: `${name}:` } : {};
-  const env = { DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(32).toString("hex"), METRICS_TOKEN, RELAYDESK_DATA_DIR: dataDir, ...redis };
-  one = await startInstance(BASE + 31, { fresh: false, dataDir, env: { ...env, RELAYDESK_WORKER: "off" } });
-  two = await startInstance(BASE + 32, { fresh: false, dataDir, env: { ...env, RELAYDESK_WORKER: "off" } });
+  const env = { DATABASE_URL: u.toString(), AUTH_SECRET: randomBytes(32).toString("hex"), METRICS_TOKEN, RELAYDESK_DATA_DIR: dataDir, ...files, ...redis };
+  one = await startInstance(BASE + 31, { fresh: false, dataDir: `${dataDir}-1`, env: { ...env, RELAYDESK_DATA_DIR: `${dataDir}-1`, RELAYDESK_WORKER: "off" } });
+  two = await startInstance(BASE + 32, { fresh: false, dataDir: `${dataDir}-2`, env: { ...env, RELAYDESK_DATA_DIR: `${dataDir}-2`, RELAYDESK_WORKER: "off" } });
   for (let i = 0; i < 2; i++) {
     const log = fs.createWriteStream(path.join(root, "test-results", `scale-worker-${i}.log`), { flags: "a" });
     const worker = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "src/worker/main.ts"], {
@@ -63,8 +75,9 @@ test.afterAll(async () => {
   await peer?.stop();
   await one?.stop();
   await two?.stop();
+  await s3?.close();
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [`${dataDir}-1`, `${dataDir}-2`, dataDir]) fs.rmSync(dir, { recursive: true, force: true });
   if (process.env.E2E_REDIS_URL) {
     const keys = await redisKeys();
     const redis = new Redis(process.env.E2E_REDIS_URL);
@@ -139,10 +152,13 @@ test("a file uploaded through one process downloads through the other; an escala
   const category = groups.flatMap((g) => g.categories).find((c) => c.name === "业务资源问题")!;
   const { ticketId } = await call<{ ticketId: number }>(memberOnOne, "portal.create", { categoryId: category.id, title: "两进程：附件与转移", body: "见截图。", businessId: "VPS-10086", attachmentIds: [file.id] });
 
-  // Stored by process one, read by process two (the shared files folder).
+  // Stored by process one, read by process two: through object storage, not a folder they share.
   const download = await adminOnTwo.request.get(`/api/files/attachments/${file.id}`);
   expect(download.status()).toBe(200);
   expect(Buffer.from(await download.body()).equals(PNG)).toBe(true);
+  const key = createHash("sha256").update(PNG).digest("hex");
+  expect(await new S3BlobStore(s3!.settings).exists(key)).toBe(true);
+  for (const dir of [`${dataDir}-1`, `${dataDir}-2`]) expect(fs.existsSync(path.join(dir, "files", key.slice(0, 2), key))).toBe(false);
 
   // Escalated through process two; two workers race for the outbox row: the upstream gets one create.
   peer = await startConfiguredPeer(await adminOnTwo.newPage(), "两进程云", { isDefault: true });

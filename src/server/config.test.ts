@@ -42,6 +42,25 @@ describe("configuration", () => {
     expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, METRICS_TOKEN: "short" })).toThrow(/^relaydesk: setting METRICS_TOKEN must be at least 16/);
   });
 
+  it("files stay in the data folder unless FILE_STORE=s3, which needs a bucket; an S3-compatible endpoint takes path-style addressing", () => {
+    const dir = tmp();
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir }).files).toEqual({ kind: "local" });
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "s3", S3_BUCKET: "desk-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" }).files).toEqual({
+      kind: "s3",
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      bucket: "desk-files",
+      credentials: { accessKeyId: "id", secretAccessKey: "secret" },
+      forcePathStyle: true,
+      prefix: "",
+    });
+    expect(loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "s3", S3_BUCKET: "desk-files", S3_REGION: "ap-east-1" }).files).toMatchObject({ endpoint: null, credentials: null, forcePathStyle: false });
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "s3" })).toThrow("relaydesk: setting S3_BUCKET is required with FILE_STORE=s3");
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "s3", S3_BUCKET: "Bad_Bucket" })).toThrow(/^relaydesk: setting S3_BUCKET must be a bucket name/);
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "s3", S3_BUCKET: "desk-files", S3_ACCESS_KEY_ID: "id" })).toThrow("go together");
+    expect(() => loadConfig({ RELAYDESK_DATA_DIR: dir, FILE_STORE: "oss" })).toThrow(/^relaydesk: setting FILE_STORE must be local or s3/);
+  });
+
   it("a wrong value names the setting", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^relaydesk: setting PORT /);
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^relaydesk: setting DATABASE_URL must start with postgresql:\/\//);

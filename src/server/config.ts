@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { S3Settings } from "./storage/s3-store.ts";
 
 /**
  * Every setting, read and validated once (documented in .env.example). A wrong value stops the
@@ -36,6 +37,15 @@ const ZEnv = z.object({
   REDIS_KEY_PREFIX: z.string().max(64).default("relaydesk:"),
   /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
+  // Where files live: the data folder (one machine), or any S3 API (docs/OPERATIONS.md).
+  FILE_STORE: z.enum(["local", "s3"], { error: "must be local or s3" }).default("local"),
+  S3_ENDPOINT: z.url("must be a URL such as https://minio.example.com:9000").optional().or(z.literal("").transform(() => undefined)),
+  S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name (3–63 lower-case letters, digits, dots, hyphens)").optional().or(z.literal("").transform(() => undefined)),
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: "must be true or false" }).optional().or(z.literal("").transform(() => undefined)),
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or folders ending in / (e.g. relaydesk/)").default(""),
   // Outgoing mail when the console has no SMTP settings (docs/NOTIFICATIONS.md).
   SMTP_HOST: optionalText,
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional().or(z.literal("").transform(() => undefined)),
@@ -72,6 +82,8 @@ export type AppConfig = {
   redisKeyPrefix: string;
   /** METRICS_TOKEN: the bearer token of GET /api/metrics; null = no metrics endpoint. */
   metricsToken: string | null;
+  /** FILE_STORE: the data folder, or object storage with its settings. */
+  files: { kind: "local" } | ({ kind: "s3" } & S3Settings);
   mail: MailConfig;
 };
 
@@ -125,7 +137,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,
+    files: filesConfig(e),
     mail: mailConfig(e),
+  };
+}
+
+function filesConfig(e: z.infer<typeof ZEnv>): AppConfig["files"] {
+  if (e.FILE_STORE === "local") return { kind: "local" };
+  if (!e.S3_BUCKET) throw new ConfigError("relaydesk: setting S3_BUCKET is required with FILE_STORE=s3");
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) throw new ConfigError("relaydesk: settings S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together");
+  return {
+    kind: "s3",
+    endpoint: e.S3_ENDPOINT ?? null,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET,
+    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : null,
+    // An S3-compatible server (an endpoint of its own) nearly always wants the bucket in the path.
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === "true" : e.S3_ENDPOINT !== undefined,
+    prefix: e.S3_PREFIX,
   };
 }
 

@@ -1,9 +1,8 @@
 // What notification delivery needs from outside the database, handed in (tests pass their own
 // clock; the worker and the web process build it from the configuration).
-import path from "node:path";
 import type { AppConfig, SmtpSettings } from "../config.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
-import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
+import { blobStoreFromConfig, type StoreConfig } from "../storage/from-config.ts";
 
 export type NotificationDeps = {
   /** Seals SMTP passwords and robot secrets; keys the reply-address tokens. */
@@ -20,11 +19,11 @@ export type NotificationDeps = {
   fetch: typeof fetch;
 };
 
-export function notificationDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl" | "dataDir" | "mail">): NotificationDeps {
+export function notificationDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl" | "mail"> & StoreConfig): NotificationDeps {
   return {
     authSecret: config.authSecret,
     publicUrl: config.publicUrl,
-    files: new LocalDiskBlobStore(path.join(config.dataDir, "files")),
+    files: blobStoreFromConfig(config),
     envSmtp: config.mail.smtp,
     replyDomain: config.mail.replyDomain,
     now: () => new Date(),

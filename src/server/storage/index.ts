@@ -1,15 +1,14 @@
 import "server-only";
-import path from "node:path";
 import { getConfig } from "../config.ts";
 import type { BlobStore } from "./blob-store.ts";
-import { LocalDiskBlobStore } from "./local-disk-store.ts";
+import { blobStoreFromConfig } from "./from-config.ts";
 
 export type { BlobStore } from "./blob-store.ts";
 
 let store: BlobStore | undefined;
 
-/** The process's file store: `<RELAYDESK_DATA_DIR>/files/`. */
+/** The process's file store (FILE_STORE: the data folder's files/, or object storage). */
 export function getBlobStore(): BlobStore {
-  store ??= new LocalDiskBlobStore(path.join(getConfig().dataDir, "files"));
+  store ??= blobStoreFromConfig(getConfig());
   return store;
 }

@@ -40,6 +40,18 @@ export class LocalDiskBlobStore implements BlobStore {
     );
   }
 
+  /** Every key stored, folder by folder (what `npm run files:migrate` copies). */
+  async *keys(): AsyncGenerator<string> {
+    const folders = await fs.readdir(this.root).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return [];
+      throw e;
+    });
+    for (const folder of folders.sort()) {
+      if (!/^[a-f0-9]{2}$/.test(folder)) continue;
+      for (const name of (await fs.readdir(path.join(this.root, folder))).sort()) if (isBlobKey(name) && name.startsWith(folder)) yield name;
+    }
+  }
+
   private pathFor(key: string): string {
     return path.join(this.root, key.slice(0, 2), key);
   }

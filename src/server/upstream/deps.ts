@@ -2,9 +2,8 @@
 // tests run them against a real test peer with their own keys, and the worker with its own config.
 import type { AppConfig } from "../config.ts";
 import type { ConnectionWithSecret } from "../db/repos/upstream.ts";
-import path from "node:path";
 import type { BlobStore } from "../storage/blob-store.ts";
-import { LocalDiskBlobStore } from "../storage/local-disk-store.ts";
+import { blobStoreFromConfig, type StoreConfig } from "../storage/from-config.ts";
 import { createUpstreamClient, type SentObserver, type UpstreamClient, type UpstreamCredentials } from "./client.ts";
 import { PROTOCOL_TIMEOUT_MS } from "../protocol/outbound-sender.ts";
 import { createSecretBox } from "../crypto/secret-box.ts";
@@ -20,11 +19,11 @@ export type UpstreamDeps = {
   createClient: (credentials: UpstreamCredentials, onSent?: SentObserver) => UpstreamClient;
 };
 
-export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl" | "dataDir">): UpstreamDeps {
+export function upstreamDepsFromConfig(config: Pick<AppConfig, "authSecret" | "publicUrl"> & StoreConfig): UpstreamDeps {
   return {
     authSecret: config.authSecret,
     publicUrl: config.publicUrl,
-    files: new LocalDiskBlobStore(path.join(config.dataDir, "files")),
+    files: blobStoreFromConfig(config),
     createClient: (credentials, onSent) => createUpstreamClient(credentials, PROTOCOL_TIMEOUT_MS, onSent),
   };
 }
