@@ -26,56 +26,28 @@ import {
 import { ZQueueInput, decodeCursor, listQueue, queueCounts, resolveQueueFilter, type QueueInput } from "../src/server/services/queue-service.ts";
 import type { StaffViewer } from "../src/server/viewer.ts";
 import { listMyTickets } from "../src/server/services/member-ticket-queries.ts";
-import { MESSAGES_PER_TICKET, RARE_WORD, TICKETS, seed } from "./seed.ts";
+import { MESSAGES_PER_TICKET, RARE_WORD, TICKETS } from "./seed.ts";
+import { BENCH_DATABASE_URL, databaseExists, ensureSeeded, timeRuns, withServer } from "./bench-db.ts";
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 40;
-const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/relaydesk_bench";
+const url = BENCH_DATABASE_URL;
 const TZ = "Asia/Shanghai";
 const viewer: StaffViewer = { kind: "staff", staffId: 3, name: "客服3", role: "STAFF" };
 
-async function ensureDatabase() {
-  const server = new URL(url);
-  const name = server.pathname.slice(1);
-  server.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
-
-function pct(samples: number[], p: number) {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
-}
-
-async function time(fn: () => Promise<unknown>) {
-  for (let i = 0; i < 5; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return { p50: pct(samples, 50), p95: pct(samples, 95) };
-}
+const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs, 5);
 
 const sqlArgs = (sql: { text: string; values: unknown[] }) => [sql.text, sql.values] as const;
 
 async function main() {
-  await ensureDatabase();
+  const name = new URL(url).pathname.slice(1);
+  await withServer(url, async (admin) => {
+    if (!(await databaseExists(admin, name))) await admin.query(`CREATE DATABASE "${name}"`);
+  });
   const database = await openDatabase({ kind: "postgres", url });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const have = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM "TicketMessage" OFFSET ${TICKETS * MESSAGES_PER_TICKET - 1} LIMIT 1) x`)).rows[0].n);
-  if (args.includes("--reseed") || have === 0) {
-    const t0 = Date.now();
-    await seed(client);
-    console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  } else {
-    console.log("re-using the seeded data (--reseed to generate it again)");
-  }
+  await ensureSeeded(client, args.includes("--reseed"));
   const db = database.prisma;
 
   // Parameters that exist in the data: a busy member, a GUID, a deep cursor.

@@ -75,7 +75,7 @@ const log = (msg: string) => console.log(`[seed ${new Date().toISOString().slice
 export async function seed(client: pg.Client) {
   log("clearing");
   await client.query(`TRUNCATE "Attachment", "TicketMessage", "TicketEvent", "UpstreamLink", "OutboxMessage", "Ticket", "TicketCount",
-    "CannedReply", "MemberService", "Member", "Category", "CategoryGroup", "Staff", "UpstreamConnection", "DownstreamPartner" RESTART IDENTITY CASCADE`);
+    "CannedReply", "MemberService", "Member", "Category", "CategoryGroup", "Staff", "UpstreamConnection", "DownstreamPartner", "TicketReportDay" RESTART IDENTITY CASCADE`);
 
   await client.query(`INSERT INTO "Staff" ("loginName", "displayName", role, "passwordHash", "updatedAt")
     SELECT CASE WHEN g = 1 THEN 'admin' ELSE 'kefu' || g END, CASE WHEN g = 1 THEN '超级管理员' ELSE '客服' || g END,
@@ -105,9 +105,10 @@ export async function seed(client: pg.Client) {
   );
   log(`dropping ${indexes.rows.length} secondary indexes for the load`);
   for (const i of indexes.rows) await client.query(`DROP INDEX "${i.name}"`);
-  // User triggers off for the load (counters, search terms): both are computed in bulk below.
+  // User triggers off for the load (counters, search terms, the report rollup): computed in bulk below.
   await client.query(`ALTER TABLE "Ticket" DISABLE TRIGGER USER`);
   await client.query(`ALTER TABLE "TicketMessage" DISABLE TRIGGER USER`);
+  await client.query(`ALTER TABLE "UpstreamLink" DISABLE TRIGGER USER`);
   const vectors = await templateVectors(client);
 
   const span = 730 * 24 * 3600; // two years of tickets, oldest first
@@ -175,7 +176,10 @@ export async function seed(client: pg.Client) {
   await client.query(`INSERT INTO "TicketCount" (status, escalation, "categoryId", "assigneeId", n)
     SELECT status, escalation, "categoryId", COALESCE("assigneeId", 0), count(*) FROM "Ticket" GROUP BY 1, 2, 3, 4`);
   await client.query(`ALTER TABLE "Ticket" ENABLE TRIGGER USER`);
+  log("rebuilding the report rollup");
+  await client.query(`SELECT "report_day_rebuild"()`);
   await client.query(`ALTER TABLE "TicketMessage" ENABLE TRIGGER USER`);
+  await client.query(`ALTER TABLE "UpstreamLink" ENABLE TRIGGER USER`);
   await checkSearchTerms(client);
   log("vacuum analyze");
   await client.query(`VACUUM ANALYZE "Ticket"`);

@@ -1,0 +1,31 @@
+-- CreateTable
+CREATE TABLE "TicketReportDay" (
+    "day" DATE NOT NULL,
+    "categoryId" INTEGER NOT NULL,
+    "assigneeId" INTEGER NOT NULL,
+    "connectionId" INTEGER NOT NULL,
+    "tickets" BIGINT NOT NULL,
+    "escalated" BIGINT NOT NULL,
+    "firstResponseSum" DOUBLE PRECISION NOT NULL,
+    "firstResponseCount" BIGINT NOT NULL,
+    "firstResponseMet" BIGINT NOT NULL,
+    "firstResponseTimed" BIGINT NOT NULL,
+    "resolutionSum" DOUBLE PRECISION NOT NULL,
+    "resolutionCount" BIGINT NOT NULL,
+    "resolutionMet" BIGINT NOT NULL,
+    "resolutionTimed" BIGINT NOT NULL,
+    "ratingSum" BIGINT NOT NULL,
+    "rated" BIGINT NOT NULL,
+    "upstreamAckSum" DOUBLE PRECISION NOT NULL,
+    "upstreamAckCount" BIGINT NOT NULL,
+    "upstreamFirstReplySum" DOUBLE PRECISION NOT NULL,
+    "upstreamFirstReplyCount" BIGINT NOT NULL,
+    "upstreamSettleSum" DOUBLE PRECISION NOT NULL,
+    "upstreamSettleCount" BIGINT NOT NULL,
+    "upstreamAckMet" BIGINT NOT NULL,
+    "upstreamAckTimed" BIGINT NOT NULL,
+    "upstreamResolutionMet" BIGINT NOT NULL,
+    "upstreamResolutionTimed" BIGINT NOT NULL,
+
+    CONSTRAINT "TicketReportDay_pkey" PRIMARY KEY ("day","categoryId","assigneeId","connectionId")
+);
