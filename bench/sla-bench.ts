@@ -14,6 +14,7 @@
  *   --sweep-only            skip the reports
  */
 import pg from "pg";
+import { ensureDatabase, timeRuns } from "./support.ts";
 import { openDatabase } from "../src/server/db/client.ts";
 import { getReport } from "../src/server/services/report-service.ts";
 import { sweepDeadlines } from "../src/server/services/sla-sweep.ts";
@@ -24,36 +25,10 @@ const source = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.
 const url = process.env.BENCH_SLA_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/relaydesk_sla_bench";
 const DUE_TICKETS = 100_000;
 
-async function ensureCopy() {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  const exists = (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
-  if (!exists) {
-    const from = new URL(source).pathname.slice(1);
-    console.log(`copying ${from} → ${name} …`);
-    await c.query(`CREATE DATABASE ${name} TEMPLATE ${from}`);
-  }
-  await c.end();
-}
-
-const pct = (s: number[], p: number) => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-
-async function time(fn: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return { p50: pct(samples, 50), p95: pct(samples, 95) };
-}
+const time = (fn: () => Promise<unknown>) => timeRuns(fn, runs, 3);
 
 async function main() {
-  await ensureCopy();
+  await ensureDatabase(url, { template: new URL(source).pathname.slice(1) });
   const database = await openDatabase({ kind: "postgres", url });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
