@@ -17,6 +17,7 @@
  *   BENCH_PORT (default 3400; the peer listens on +5)
  *   --connections N   concurrency of every load (default 16)
  *   --creates N       tickets created over HTTP (default 2000)
+ *   --callbacks N     signed callbacks (default 4000)   --partner-tickets N   partner creates, as many messages (default 800)
  *   --skip-pglite     leave out the embedded-database part
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -40,9 +41,9 @@ const CONNECTIONS = arg("connections", 16);
 const CREATES = arg("creates", 2000);
 const MEMBERS = Math.ceil(CREATES / 5); // 5 each: under LIMITS.newTicket (10 per member per 10 min)
 const ESCALATIONS = 400;
-const CALLBACKS = 4000;
+const CALLBACKS = arg("callbacks", 4000);
 const PARTNERS = 4; // each allows 600 requests a minute
-const PARTNER_TICKETS = 800;
+const PARTNER_TICKETS = arg("partner-tickets", 800);
 const PGLITE_TICKETS = 100_000;
 const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const PEER_PORT = PORT + 5;
