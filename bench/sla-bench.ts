@@ -25,7 +25,7 @@ import { aggregateReport } from "../src/server/db/repos/reports.ts";
 import { getReport } from "../src/server/services/report-service.ts";
 import { sweepDeadlines } from "../src/server/services/sla-sweep.ts";
 import { startOfZonedDay, nextDay } from "../src/lib/zoned-date.ts";
-import { BENCH_DATABASE_URL, databaseExists, ensureSeeded, timeRuns, withServer } from "./bench-db.ts";
+import { BENCH_DATABASE_URL, databaseExists, ensureDatabase, ensureSeeded, timeRuns } from "./support.ts";
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 20;
@@ -36,22 +36,15 @@ const DUE_TICKETS = 100_000;
 
 /** The copy, made from the queue bench's data set (seeded first when the machine has none). */
 async function ensureCopy() {
-  const name = new URL(url).pathname.slice(1);
-  const from = new URL(source).pathname.slice(1);
-  const missing = await withServer(url, async (admin) => {
-    if (await databaseExists(admin, name)) return false;
-    if (!(await databaseExists(admin, from))) await admin.query(`CREATE DATABASE "${from}"`);
-    return true;
-  });
-  if (!missing) return;
+  if (await databaseExists(url)) return;
+  await ensureDatabase(source);
   const sourceDb = await openDatabase({ kind: "postgres", url: source });
   const c = new pg.Client({ connectionString: source });
   await c.connect();
   await ensureSeeded(c, false);
   await c.end();
   await sourceDb.close();
-  console.log(`copying ${from} → ${name} …`);
-  await withServer(url, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`));
+  await ensureDatabase(url, { template: new URL(source).pathname.slice(1) });
 }
 
 async function main() {

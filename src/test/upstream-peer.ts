@@ -54,6 +54,8 @@ export type PeerOptions = {
   /** Defaults to fetch; integration tests call the route handler instead. */
   sendCallback?: CallbackSender;
   allowedTypes?: string[];
+  /** Listen on this port (default: a random one). */
+  port?: number;
 };
 
 const fetchSender: CallbackSender = async (url, init) => ({ status: (await fetch(url, init)).status });
@@ -86,6 +88,7 @@ export class UpstreamPeer {
     this.callbackUrl = options.callbackUrl;
     this.sendCallbackWith = options.sendCallback ?? fetchSender;
     this.allowedTypes = options.allowedTypes ?? ["BUSINESS_TECH", "ICP_FILING", "TRADEMARK", "OTHER"];
+    this.port = options.port ?? 0;
   }
 
   get baseUrl(): string {

@@ -1,0 +1,86 @@
+import os from "node:os";
+import pg from "pg";
+import { seed, MESSAGES_PER_TICKET, TICKETS } from "./seed.ts";
+
+/**
+ * What the benches share: their database on a PostgreSQL server (created when missing, the queue
+ * data set seeded once — `npm run bench` and `npm run bench:sla` both re-use it), percentiles, the
+ * timing of a query, the printed table.
+ */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/relaydesk_bench";
+
+/** A connection to the server's maintenance database (to create, copy or drop a database). */
+async function withServer<T>(url: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const server = new URL(url);
+  server.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+const nameOf = (url: string) => new URL(url).pathname.slice(1);
+
+export function databaseExists(url: string): Promise<boolean> {
+  return withServer(url, async (admin) => (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [nameOf(url)])).rowCount === 1);
+}
+
+/** Creates the database named by `url` on its server when missing (`fresh`: drop it first; `template`: a copy of that one). */
+export async function ensureDatabase(url: string, opts: { fresh?: boolean; template?: string } = {}) {
+  const name = nameOf(url);
+  await withServer(url, async (admin) => {
+    if (opts.fresh) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) {
+      if (opts.template) console.log(`copying ${opts.template} → ${name} …`);
+      await admin.query(`CREATE DATABASE "${name}"${opts.template ? ` TEMPLATE "${opts.template}"` : ""}`);
+    }
+  });
+}
+
+/** The queue bench's data set in `client`'s database (migrated by the caller's openDatabase first); seeded when incomplete or with --reseed. */
+export async function ensureSeeded(client: pg.Client, reseed: boolean) {
+  const have = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM "TicketMessage" OFFSET ${TICKETS * MESSAGES_PER_TICKET - 1} LIMIT 1) x`)).rows[0].n);
+  if (reseed || have === 0) {
+    const t0 = Date.now();
+    await seed(client);
+    console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  } else {
+    console.log("re-using the seeded data (--reseed to generate it again)");
+  }
+}
+
+/** The p-th percentile (nearest rank) of `samples`. */
+export function pct(samples: number[], p: number) {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
+}
+
+/** Warm-up runs, then `runs` measured ones, one after another: p50 / p95 in ms. */
+export async function timeRuns(fn: () => Promise<unknown>, runs: number, warmup = 5) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return { p50: pct(samples, 50), p95: pct(samples, 95) };
+}
+
+/** A markdown table, numbers right-aligned; `left` columns (by index) are left-aligned. */
+export function printTable(header: string[], rows: string[][], left: number[] = [0]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+export function machineLine(serverVersion?: string) {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM${serverVersion ? `, PostgreSQL ${serverVersion}` : ""}; load average ${load}`;
+}
