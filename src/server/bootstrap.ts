@@ -1,4 +1,5 @@
 import { getConfig } from "./config.ts";
+import { checkFileStore } from "./storage/from-config.ts";
 import { getDatabase } from "./db/index.ts";
 import { DEMO_ACCOUNTS, seedDemoData } from "./db/seed-demo.ts";
 import { countStaff } from "./db/repos/staff.ts";
@@ -7,7 +8,7 @@ import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
 import { closeRedis } from "./redis.ts";
 
 /**
- * Start-up of the web process: open (and migrate) the database, load demo data into an empty
+ * Start-up of the web process: check the file store, open (and migrate) the database, load demo data into an empty
  * one, start in-process background work. Idempotent: instrumentation may call it twice.
  */
 const state = globalThis as unknown as { __relaydeskBoot?: Promise<void>; __relaydeskShutdown?: () => Promise<void> };
@@ -15,6 +16,7 @@ const state = globalThis as unknown as { __relaydeskBoot?: Promise<void>; __rela
 export function bootstrap(): Promise<void> {
   state.__relaydeskBoot ??= (async () => {
     const config = getConfig();
+    await checkFileStore(config);
     const database = await getDatabase();
     logger.info({ database: database.kind, dataDir: config.dataDir }, "database ready");
     if (config.demoData && (await seedDemoData(database.prisma))) {

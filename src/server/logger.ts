@@ -15,6 +15,8 @@ export const logger = pino({
       "*.secretEncrypted",
       "*.previousSecretEncrypted",
       "*.authSecret",
+      "*.secretAccessKey",
+      "*.credentials",
       "headers.authorization",
       'headers["x-signature"]',
       "*.cookie",

@@ -3,6 +3,7 @@
 // safely side by side: rows are leased under FOR UPDATE SKIP LOCKED.
 import { loadConfig } from "../server/config.ts";
 import { openDatabase } from "../server/db/client.ts";
+import { checkFileStore } from "../server/storage/from-config.ts";
 import { logger } from "../server/logger.ts";
 import { startWorker } from "../server/outbox/worker.ts";
 import { upstreamDepsFromConfig } from "../server/upstream/deps.ts";
@@ -17,6 +18,7 @@ async function main() {
     console.error("relaydesk: the worker needs DATABASE_URL (PostgreSQL); with the embedded database `npm start` runs background work itself");
     process.exit(1);
   }
+  await checkFileStore(config);
   const database = await openDatabase(config.database);
   const notifications = notificationDepsFromConfig(config);
   const worker = startWorker(database.prisma, { ...upstreamDepsFromConfig(config), notifications }, config.retryBaseMs ? { retryBaseMs: config.retryBaseMs } : {});

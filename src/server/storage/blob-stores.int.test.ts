@@ -71,6 +71,14 @@ describe("object storage specifics", () => {
     expect(await b.exists(key)).toBe(false);
   });
 
+  it("the start-up check passes for the bucket and names a missing one (never the secret)", async () => {
+    await new S3BlobStore(s3.settings).check();
+    const check = new S3BlobStore({ ...s3.settings, bucket: "no-such-bucket" }).check();
+    await expect(check).rejects.toThrow(`relaydesk: cannot use the file store s3://no-such-bucket/ at ${s3.settings.endpoint}: the bucket does not exist (S3_BUCKET)`);
+    await expect(check).rejects.not.toThrow("S3RVER");
+    await expect(new S3BlobStore({ ...s3.settings, endpoint: "http://127.0.0.1:9" }).check()).rejects.toThrow(/^relaydesk: cannot use the file store/);
+  });
+
   it("a bucket that does not exist fails loudly instead of looking like a missing file", async () => {
     const wrong = new S3BlobStore({ ...s3.settings, bucket: "no-such-bucket" });
     await expect(wrong.put(bytes("x"))).rejects.toThrow(/bucket/i);

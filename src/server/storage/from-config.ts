@@ -12,6 +12,17 @@ export function blobStoreFromConfig(config: StoreConfig): BlobStore {
   return config.files?.kind === "s3" ? new S3BlobStore(config.files) : new LocalDiskBlobStore(localFilesDir(config));
 }
 
+/** At start-up: object storage answers for its bucket (the local disk needs no check). */
+export async function checkFileStore(config: StoreConfig): Promise<void> {
+  if (config.files?.kind !== "s3") return;
+  const store = new S3BlobStore(config.files);
+  try {
+    await store.check();
+  } finally {
+    store.close();
+  }
+}
+
 /** Where the local disk store keeps its files (also the source of `npm run files:migrate`). */
 export function localFilesDir(config: Pick<AppConfig, "dataDir">): string {
   return path.join(config.dataDir, "files");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { isBlobKey, type BlobStore } from "./blob-store.ts";
 
 export type S3Settings = {
@@ -67,6 +67,29 @@ export class S3BlobStore implements BlobStore {
     } catch (e) {
       if (isMissing(e)) return false;
       throw e;
+    }
+  }
+
+  /**
+   * The bucket exists and these credentials may use it — asked at start-up, so a wrong bucket,
+   * key or endpoint stops the start with one sentence instead of failing the first upload. The
+   * sentence names the bucket and endpoint, never the secret.
+   */
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    } catch (e) {
+      const status = e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined;
+      const name = e instanceof Error ? e.name : "";
+      const why =
+        status === 404 || name === "NoSuchBucket" || name === "NotFound"
+          ? "the bucket does not exist (S3_BUCKET)"
+          : status === 403 || name === "AccessDenied" || name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch"
+            ? "access denied (S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, or the bucket's policy)"
+            : name === "CredentialsProviderError"
+              ? "no credentials (set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)"
+              : `${e instanceof Error ? e.message : String(e)}${status ? ` (HTTP ${status})` : ""}`;
+      throw new Error(`relaydesk: cannot use the file store s3://${this.settings.bucket}/${this.settings.prefix} at ${this.settings.endpoint ?? "AWS"}: ${why}`, { cause: e });
     }
   }
 
