@@ -20,14 +20,15 @@ export async function loginAsStaff(page: Page, login = "admin", password = "admi
 }
 
 /**
- * Files a fresh ticket as member 1100001 through the portal's own API, so a spec never depends on
- * what another spec did to the demo tickets.
+ * Files a fresh ticket as member 1100001 (or the signed-in member of `as`) through the portal's own
+ * API, so a spec never depends on what another spec did to the demo tickets. A member may file 10
+ * tickets in 10 minutes: specs beyond the first few file as 李四 (1100002).
  */
 export async function fileTicketAsMember(
   browser: import("@playwright/test").Browser,
-  opts: { title: string; body: string; categoryName: string; businessId?: string },
+  opts: { title: string; body: string; categoryName: string; businessId?: string; as?: import("@playwright/test").BrowserContext },
 ): Promise<number> {
-  const context = await browser.newContext({ storageState: MEMBER_STATE, baseURL: `http://localhost:${process.env.E2E_PORT ?? 3210}` });
+  const context = opts.as ?? (await browser.newContext({ storageState: MEMBER_STATE, baseURL: `http://localhost:${process.env.E2E_PORT ?? 3210}` }));
   try {
     const picker = await context.request.get(`/api/trpc/categories.listForNewTicket?input=${encodeURIComponent(JSON.stringify({ json: null }))}`);
     const groups = (await picker.json()).result.data.json.groups as { categories: { id: number; name: string }[] }[];
@@ -39,6 +40,6 @@ export async function fileTicketAsMember(
     if (!res.ok()) throw new Error(`portal.create answered ${res.status()}: ${await res.text()}`);
     return (await res.json()).result.data.json.ticketId as number;
   } finally {
-    await context.close();
+    if (!opts.as) await context.close();
   }
 }
