@@ -6,6 +6,9 @@ import { openDatabase } from "@/server/db/client";
 import { escalateTicket } from "@/server/upstream/escalate";
 import type { StaffViewer } from "@/server/viewer";
 import { runTicketCommand } from "./ticket-command";
+import { reconcileUpstreamState } from "./upstream-apply";
+import { findLinkByTicket } from "@/server/db/repos/upstream";
+import { inTransaction } from "@/server/db/transaction";
 import { sweepSla } from "./sla-sweep";
 import { clocksOf } from "./sla-clock";
 import { listQueue } from "./queue-service";
@@ -102,6 +105,13 @@ describe(`SLA clocks in the command path (${process.env.TEST_DATABASE_URL ? "pos
     expect(back.upstreamResolutionMet).toBe(true);
     expect(back.upstreamSettleMinutes).not.toBeNull();
     expect(clocksOf(back.slaClocks)!.upstreamResolution).toBeNull();
+
+    // The periodic sync reporting the return we already applied writes nothing: no version step
+    // (a person's next click on the ticket is no CONFLICT), no second audit row.
+    const link = (await findLinkByTicket(t.prisma, id))!;
+    await inTransaction(t.prisma, (tx) => reconcileUpstreamState(tx, { ...link }, "RETURNED"));
+    expect((await row(id)).version).toBe(back.version);
+    expect(await t.prisma.ticketEvent.count({ where: { ticketId: id, action: "upstream.return" } })).toBe(1);
   });
 });
 

@@ -44,6 +44,12 @@ export type TicketCommand<T> = {
   actor: ActorRef;
   /** Scope check before anything else, e.g. a member may only touch their own tickets. */
   authorize?: (ticket: TicketForCommand) => void;
+  /**
+   * The command is its transition and nothing else: when the table says nothing moves (a replayed
+   * return or close, or a sync reporting what we already know), nothing is written — no version
+   * step that would turn a person's next click on the ticket into a CONFLICT, no audit row.
+   */
+  transitionOnly?: boolean;
   /** The version the user saw; a different current version means someone else acted first. */
   expectedVersion?: number;
   /** The member-visible version the member's page showed (staff-only work does not move it). */
@@ -108,6 +114,7 @@ export async function runTicketCommandInTx<T = void>(tx: Tx, command: TicketComm
   const decision = decide(command.action, snapshotOf(ticket));
   if (!decision.ok) throw ruleViolation(decision);
   const { next } = decision;
+  if (decision.noop && command.transitionOnly) return { ticketId: ticket.id, next, noop: true, result: undefined as T };
   const now = new Date();
 
   const patch = command.patch?.(ticket, next, now) ?? {};

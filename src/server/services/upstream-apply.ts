@@ -123,8 +123,8 @@ async function applyReturn(tx: Tx, link: LinkRef, actor: ActorRef, at: (now: Dat
     ticketId: link.ticketId,
     action: "upstream.return",
     actor,
-    effects: async (inner, ticket, next, now) => {
-      if (next.escalation === ticket.escalation) return; // late or repeated: no second 已回转 line
+    transitionOnly: true, // late or repeated: nothing written, no second 已回转 line
+    effects: async (inner, ticket, _next, now) => {
       await writeSystemMessage(inner, ticket.id, "upstreamReturned", {}, at(now));
       await reportLinkState(inner, link, "RETURNED");
     },
@@ -138,8 +138,8 @@ async function applyUpstreamClose(tx: Tx, link: LinkRef, actor: ActorRef, at: (n
     ticketId: link.ticketId,
     action: "upstream.close",
     actor,
-    effects: async (inner, ticket, next, now) => {
-      if (next.escalation === ticket.escalation) return;
+    transitionOnly: true,
+    effects: async (inner, ticket, _next, now) => {
       await writeSystemMessage(inner, ticket.id, "upstreamClosed", {}, at(now));
       await reportLinkState(inner, link, "CLOSED");
     },
