@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 export const STAFF_STATE = "e2e/.auth/staff.json";
 export const MEMBER_STATE = "e2e/.auth/member.json";
@@ -42,4 +42,21 @@ export async function fileTicketAsMember(
   } finally {
     if (!opts.as) await context.close();
   }
+}
+
+/** A context on another process's address (specs that start their own instances), signed in as `as`. */
+export async function signedIn(browser: import("@playwright/test").Browser, base: string, as: "staff" | "member"): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: base, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const page = await context.newPage();
+  if (as === "staff") await loginAsStaff(page);
+  else await loginAsMember(page);
+  await page.close();
+  return context;
+}
+
+/** A tRPC mutation through the context's cookies; anything but 2xx throws with the answer. */
+export async function call<T>(context: BrowserContext, procedure: string, input: unknown): Promise<T> {
+  const res = await context.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+  if (!res.ok()) throw new Error(`${procedure} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()).result.data.json as T;
 }

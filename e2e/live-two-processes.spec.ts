@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { expect, test, type BrowserContext } from "@playwright/test";
-import { loginAsMember, loginAsStaff } from "./helpers";
+import { call, signedIn } from "./helpers";
 import { startInstance, type Instance } from "./instance";
 import { startConfiguredPeer } from "./upstream-helpers";
 import type { UpstreamPeer } from "../src/test/upstream-peer.ts";
@@ -54,20 +54,6 @@ test.afterAll(async () => {
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 });
 
-async function signedIn(browser: import("@playwright/test").Browser, base: string, as: "staff" | "member"): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: base, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-  const page = await context.newPage();
-  if (as === "staff") await loginAsStaff(page);
-  else await loginAsMember(page);
-  await page.close();
-  return context;
-}
-
-async function call<T>(context: BrowserContext, procedure: string, input: unknown): Promise<T> {
-  const res = await context.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
-  if (!res.ok()) throw new Error(`${procedure} answered ${res.status()}: ${await res.text()}`);
-  return (await res.json()).result.data.json as T;
-}
 
 test("a filing, a reply and the worker's delivery committed elsewhere reach a browser on the other process", async ({ browser }) => {
   const staffOnTwo = await signedIn(browser, two!.url, "staff");

@@ -5,7 +5,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { expect, request, test, type APIRequestContext, type BrowserContext } from "@playwright/test";
-import { loginAsMember, loginAsStaff } from "./helpers";
+import { call, signedIn } from "./helpers";
 import { startInstance, type Instance } from "./instance";
 import { startConfiguredPeer } from "./upstream-helpers";
 import { startS3Server } from "../src/test/s3-server.ts";
@@ -96,20 +96,6 @@ async function redisKeys(): Promise<string[]> {
   }
 }
 
-async function signedIn(browser: import("@playwright/test").Browser, base: string, as: "staff" | "member"): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: base, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-  const page = await context.newPage();
-  if (as === "staff") await loginAsStaff(page);
-  else await loginAsMember(page);
-  await page.close();
-  return context;
-}
-
-async function call<T>(context: BrowserContext, procedure: string, input: unknown): Promise<T> {
-  const res = await context.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
-  if (!res.ok()) throw new Error(`${procedure} answered ${res.status()}: ${await res.text()}`);
-  return (await res.json()).result.data.json as T;
-}
 
 /** A sign-in through next-auth's credentials callback, as the login form posts it: the error code, or "ok". */
 async function signIn(api: APIRequestContext, base: string, login: string, password: string): Promise<string> {
