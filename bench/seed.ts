@@ -169,6 +169,8 @@ export async function seed(client: pg.Client) {
     SELECT id, 1 + id % 2, CASE WHEN id % 20 = 0 AND escalation = 'ESCALATED' THEN NULL ELSE (1556285580000000 + id)::text END,
            (CASE escalation WHEN 'ESCALATED' THEN 'OPEN' WHEN 'RETURNED' THEN 'RETURNED' ELSE 'CLOSED' END)::"UpstreamTicketState", now()
       FROM "Ticket" WHERE escalation <> 'NONE'`);
+  // What the link trigger (off here) copies onto the ticket for the report rollup.
+  await client.query(`UPDATE "Ticket" SET "reportConnectionId" = 1 + id % 2 WHERE escalation <> 'NONE'`);
 
   log("recreating indexes");
   for (const i of indexes.rows) await client.query(i.def);

@@ -65,11 +65,17 @@ describe("configuration", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^relaydesk: setting PORT /);
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^relaydesk: setting DATABASE_URL must start with postgresql:\/\//);
     expect(() => loadConfig({ DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET must be at least 32/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: "1" })).toThrow(/^relaydesk: setting DATABASE_POOL_SIZE must be at least 2/);
+  });
+
+  it("DATABASE_POOL_SIZE sizes the PostgreSQL pool of each process", () => {
+    const c = loadConfig({ DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "s".repeat(40), DATABASE_POOL_SIZE: "24" });
+    expect(c.database).toEqual({ kind: "postgres", url: "postgresql://x@h/d", poolSize: 24 });
   });
 
   it("PostgreSQL with a secret: no demo data unless asked, worker in-process unless turned off", () => {
     const c = loadConfig({ DATABASE_URL: "postgresql://x@h/d", AUTH_SECRET: "s".repeat(40), RELAYDESK_WORKER: "off" });
-    expect(c.database).toEqual({ kind: "postgres", url: "postgresql://x@h/d" });
+    expect(c.database).toEqual({ kind: "postgres", url: "postgresql://x@h/d", poolSize: 10 });
     expect(c.demoData).toBe(false);
     expect(c.inProcessWorker).toBe(false);
   });

@@ -16,6 +16,8 @@ const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Connections each process keeps to PostgreSQL (web and worker alike). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2, "must be at least 2").max(200, "must be at most 200").default(10),
   RELAYDESK_DATA_DIR: z.string().min(1).default("./data"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -65,7 +67,7 @@ const ZEnv = z.object({
 });
 
 export type AppConfig = {
-  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; poolSize?: number };
   dataDir: string;
   authSecret: string;
   port: number;
@@ -126,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     database: embedded
       ? { kind: "pglite", dataDir: path.join(dataDir, "pglite") }
-      : { kind: "postgres", url: e.DATABASE_URL! },
+      : { kind: "postgres", url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE },
     dataDir,
     authSecret,
     port: e.PORT,

@@ -49,7 +49,7 @@ export async function openDatabase(
   db: AppConfig["database"],
   opts: { migrationsDir?: string; migrate?: boolean; image?: Blob } = {},
 ): Promise<Database> {
-  const database = db.kind === "pglite" ? await openPglite(db.dataDir, opts.image) : openPostgres(db.url);
+  const database = db.kind === "pglite" ? await openPglite(db.dataDir, opts.image) : openPostgres(db.url, db.poolSize);
   if (opts.migrate !== false) {
     const driver = await database.openDriver();
     try {
@@ -81,8 +81,9 @@ async function openPglite(dataDir: string, image?: Blob): Promise<Database> {
   };
 }
 
-function openPostgres(url: string): Database {
-  const prisma = new PrismaClient({ adapter: oneQueryAtATimeInTransactions(new PrismaPg({ connectionString: url, max: 10 })) });
+/** `poolSize`: DATABASE_POOL_SIZE (docs/OPERATIONS.md); each open transaction holds one connection. */
+function openPostgres(url: string, poolSize = 10): Database {
+  const prisma = new PrismaClient({ adapter: oneQueryAtATimeInTransactions(new PrismaPg({ connectionString: url, max: poolSize })) });
   return {
     prisma,
     kind: "postgres",

@@ -11,12 +11,15 @@ import { retryStoredMails } from "../notifications/inbound-mail.ts";
 import { deliverDueOutbox, type DeliveryDeps } from "./dispatcher.ts";
 import { RETRY_POLICY } from "./backoff.ts";
 import { sweepSla } from "../services/sla-sweep.ts";
+import { forgetUnreplayableSignatures } from "../protocol/inbound-frame.ts";
 
 export const WORKER_DEFAULTS = {
   /** How often the outbox is polled when idle: a click's request goes out within ~2 s. */
   pollMs: 2_000,
   /** The periodic reconciliation (§10.5); callbacks carry the news in between. */
   syncEveryMs: 120_000,
+  /** How often protocol signatures too old to replay are forgotten. */
+  forgetSignaturesEveryMs: 60_000,
   /** Rounds per tick while there is more to deliver, so one tick never runs unbounded. */
   maxRoundsPerTick: 10,
   /** The first retry's wait (doubling after); RELAYDESK_RETRY_BASE_MS. */
@@ -31,11 +34,12 @@ export type Worker = {
   stop(): Promise<void>;
 };
 
-export type WorkerSettings = { pollMs: number; syncEveryMs: number; maxRoundsPerTick: number; retryBaseMs: number };
+export type WorkerSettings = { pollMs: number; syncEveryMs: number; forgetSignaturesEveryMs: number; maxRoundsPerTick: number; retryBaseMs: number };
 
 export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<WorkerSettings> = {}): Worker {
   const settings: WorkerSettings = { ...WORKER_DEFAULTS, ...options };
   let lastSync = 0;
+  let lastForget = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -56,6 +60,10 @@ export function createWorker(db: Db, deps: DeliveryDeps, options: Partial<Worker
     }
     await retryStoredCallbacks(db);
     await retryStoredMails(db, notificationDepsOf(deps));
+    if (Date.now() - lastForget >= settings.forgetSignaturesEveryMs) {
+      lastForget = Date.now();
+      await forgetUnreplayableSignatures(db, new Date());
+    }
     if (opts.forceSync || Date.now() - lastSync >= settings.syncEveryMs) {
       lastSync = Date.now();
       await syncAllConnections(db, deps);

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asSuperAdmin } from "@/test/callers";
@@ -5,6 +8,8 @@ import { createBody, createPartner, protocolEnv, type TestPartner } from "@/test
 import { dispatch, json, signedRequest, type Credentials } from "@/test/protocol";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { createRateLimits } from "@/server/rate-limits";
+import { createWorker } from "@/server/outbox/worker";
+import { upstreamDepsFromConfig } from "@/server/upstream/deps";
 import { MAX_BODY_BYTES, ZProtocolErrorBody } from "@/server/protocol/schemas";
 import type { ProtocolEnv } from "./partner-door";
 
@@ -205,5 +210,20 @@ describe(`protocol authentication and limits (${process.env.TEST_DATABASE_URL ? 
         await expectError(again, 401, "invalid_signature");
       }
     }
+  });
+
+  it("the background loop forgets signatures too old to replay (over 600 s) and keeps the rest, so a replay inside the window is still refused", async () => {
+    const e = endpoints.find((x) => x.name === "post message")!;
+    const body = e.body?.();
+    const request = signedRequest(a, e.method, e.path, body);
+    const now = new Date(Number(request.headers.get("X-Timestamp")) * 1000);
+    expect((await dispatch(env, request)).status).toBe(201);
+    const old = `old-${uid("sig")}`;
+    await t.prisma.usedSignature.create({ data: { signature: old, seenAt: new Date(Date.now() - 601_000) } });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relaydesk-sig-"));
+    await createWorker(t.prisma, upstreamDepsFromConfig({ authSecret: process.env.AUTH_SECRET!, publicUrl: "http://127.0.0.1:9", dataDir })).tick();
+    const kept = await t.prisma.usedSignature.findMany({ where: { signature: { in: [old, request.headers.get("X-Signature")!.slice(0, 80)] } } });
+    expect(kept.map((k) => k.signature)).toEqual([request.headers.get("X-Signature")!.slice(0, 80)]);
+    await expectError(await dispatch(env, signedRequest(a, e.method, e.path, body, { now })), 401, "invalid_signature");
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { DbOrTx } from "../db/client.ts";
-import { recordSignatureOnce } from "../db/repos/used-signatures.ts";
+import { deleteSignaturesSeenBefore, recordSignatureOnce } from "../db/repos/used-signatures.ts";
 import { readBodyWithin } from "../http/read-body.ts";
 import { logger, safeError } from "../logger.ts";
 import { ProtocolError } from "./errors.ts";
@@ -69,12 +69,20 @@ export async function openSignedRequest<C>(req: Request, frame: SignedRequestFra
   if (!result.ok) throw result.code === "stale_timestamp" ? new ProtocolError("stale_timestamp", "X-Timestamp is more than 300 s away from the receiver's clock.") : invalid();
 
   if (req.method !== "GET") {
-    const forgetBefore = new Date(frame.now.getTime() - 2 * DEFAULT_MAX_SKEW_SECONDS * 1000);
-    if (!(await recordSignatureOnce(frame.db, signature.slice(0, 80), frame.now, forgetBefore))) {
+    if (!(await recordSignatureOnce(frame.db, signature.slice(0, 80), frame.now))) {
       throw new ProtocolError("invalid_signature", "This signature was already used; sign every request anew.");
     }
   }
   return { counterpart: found.counterpart, rawBody, url };
+}
+
+/**
+ * A signature older than twice the clock skew can no longer be replayed (its timestamp is refused
+ * first), so the background loop forgets it — not each request, which made every signed write
+ * also a delete.
+ */
+export function forgetUnreplayableSignatures(db: DbOrTx, now: Date): Promise<number> {
+  return deleteSignaturesSeenBefore(db, new Date(now.getTime() - 2 * DEFAULT_MAX_SKEW_SECONDS * 1000));
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {

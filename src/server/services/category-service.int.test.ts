@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { asAnonymous, asMember, asStaff, asSuperAdmin } from "@/test/callers";
 import { seedDemoData } from "@/server/db/seed-demo";
 import { getBlobStore } from "@/server/storage";
-import { assertCategoryOpenForNewTickets } from "./category-service";
+import { categoryOpenForNewTickets } from "./category-service";
 import { readCategoryIcon, storeCategoryIcon, uploadAttachment } from "./file-service";
 
 const kefuViewer = { kind: "staff", staffId: 2, name: "客服小王", role: "STAFF" } as const;
@@ -151,20 +151,20 @@ describe(`categories (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
     expect(Object.keys(shape.categories[0]!).sort()).toEqual(["description", "iconUrl", "id", "isBusinessTech", "name", "type"]);
   });
 
-  it("R10: a disabled category cannot receive new tickets (assertCategoryOpenForNewTickets)", async () => {
+  it("R10: a disabled category cannot receive new tickets (categoryOpenForNewTickets)", async () => {
     const cat = await t.prisma.category.findFirstOrThrow({ where: { name: "使用咨询" } });
-    await expect(assertCategoryOpenForNewTickets(t.prisma, cat.id)).resolves.toBeUndefined();
+    await expect(categoryOpenForNewTickets(t.prisma, cat.id)).resolves.toMatchObject({ id: cat.id, name: cat.name });
     await asStaff(t.prisma).categories.setEnabled({ id: cat.id, enabled: false });
-    await expect(assertCategoryOpenForNewTickets(t.prisma, cat.id)).rejects.toMatchObject({
+    await expect(categoryOpenForNewTickets(t.prisma, cat.id)).rejects.toMatchObject({
       code: "RULE_VIOLATION",
       rule: "R10",
       messageKey: "categories.errors.categoryClosed",
     });
     await asStaff(t.prisma).categories.setEnabled({ id: cat.id, enabled: true });
     await asStaff(t.prisma).categories.groups.update({ id: cat.groupId, enabled: false });
-    await expect(assertCategoryOpenForNewTickets(t.prisma, cat.id)).rejects.toMatchObject({ rule: "R10" });
+    await expect(categoryOpenForNewTickets(t.prisma, cat.id)).rejects.toMatchObject({ rule: "R10" });
     await asStaff(t.prisma).categories.groups.update({ id: cat.groupId, enabled: true });
-    await expect(assertCategoryOpenForNewTickets(t.prisma, 999_999)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(categoryOpenForNewTickets(t.prisma, 999_999)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("only staff may manage categories: a member calling the procedures gets FORBIDDEN", async () => {

@@ -143,14 +143,15 @@ export async function listCategoriesForNewTicket(db: Db) {
 
 /**
  * R10: a disabled category (or one in a disabled group) receives no new tickets. The portal calls
- * this before filing; a transaction may pass its `tx`.
+ * this before filing, in its transaction, and files under the category it returns.
  */
-export async function assertCategoryOpenForNewTickets(db: DbOrTx, categoryId: number): Promise<void> {
+export async function categoryOpenForNewTickets(db: DbOrTx, categoryId: number) {
   const category = await findCategoryOpenState(db, categoryId);
   if (!category) throw notFound("category");
   if (!canReceiveNewTickets(category)) {
     throw new AppError("RULE_VIOLATION", "categories.errors.categoryClosed", { rule: "R10" });
   }
+  return { id: category.id, name: category.name, type: category.type };
 }
 
 // --- shared checks ---

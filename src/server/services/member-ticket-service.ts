@@ -3,11 +3,10 @@ import { inTransaction } from "../db/transaction.ts";
 import { claimAttachments, insertMessage, insertTicketEvent, type TicketForCommand } from "../db/repos/tickets.ts";
 import {
   countMemberServices,
-  findCategoryForNewTicket,
   findMemberServiceByBusinessId,
   insertMemberTicket,
 } from "../db/repos/portal-tickets.ts";
-import { assertCategoryOpenForNewTickets } from "./category-service.ts";
+import { categoryOpenForNewTickets } from "./category-service.ts";
 import { AppError, notFound } from "../errors.ts";
 import type { MemberViewer } from "../viewer.ts";
 import { INITIAL_STATE } from "../domain/ticket-lifecycle.ts";
@@ -58,9 +57,7 @@ async function resolveBusiness(tx: Tx, viewer: MemberViewer, input: CreateTicket
 export async function createMemberTicket(db: Db, limits: RateLimits, viewer: MemberViewer, input: CreateTicketInput) {
   await takeMemberAllowance(limits, "newTicket", viewer.memberId);
   return inTransaction(db, async (tx) => {
-    await assertCategoryOpenForNewTickets(tx, input.categoryId); // R10
-    const category = await findCategoryForNewTicket(tx, input.categoryId);
-    if (!category) throw notFound("category");
+    const category = await categoryOpenForNewTickets(tx, input.categoryId); // R10
     const business = category.type === "BUSINESS_TECH" ? await resolveBusiness(tx, viewer, input) : NO_BUSINESS;
     const now = new Date();
     const automation = await automateFiling(tx, { categoryId: category.id, categoryName: category.name, title: input.title, body: input.body });

@@ -5,7 +5,7 @@
 import type { DbOrTx, Tx } from "../db/client.ts";
 import { nextLinkState } from "../domain/upstream-link.ts";
 import { enqueueOutbox, findMessageByExternalId, insertMessage } from "../db/repos/tickets.ts";
-import { findInboxEvent, insertInboxEvent } from "../db/repos/inbox.ts";
+import { insertInboxEventOnce } from "../db/repos/inbox.ts";
 import { hasPendingOutbox } from "../db/repos/outbox.ts";
 import { findTicketEscalation, insertUpstreamAttachments, updateLink } from "../db/repos/upstream.ts";
 import { runTicketCommandInTx, type ActorRef } from "./ticket-command.ts";
@@ -85,8 +85,7 @@ export async function applyUpstreamMessage(tx: Tx, link: LinkRef, message: Upstr
 export async function applyUpstreamEventOnce(tx: Tx, link: LinkRef, event: UpstreamEvent, alreadyStored = false): Promise<boolean> {
   const source = inboxSource(link.connectionId);
   if (!alreadyStored) {
-    if (await findInboxEvent(tx, source, event.id)) return false;
-    await insertInboxEvent(tx, { source, eventId: event.id, type: event.type, payload: event, processedAt: new Date() });
+    if (!(await insertInboxEventOnce(tx, { source, eventId: event.id, type: event.type, payload: event, processedAt: new Date() }))) return false;
   }
   await applyUpstreamEvent(tx, link, event);
   return true;

@@ -3,7 +3,7 @@
 // signature holds.
 import type { Db, Tx } from "../db/client.ts";
 import { inTransaction } from "../db/transaction.ts";
-import { findInboxEvent, insertInboxEvent, listUnprocessedInboxEvents, markInboxEvent } from "../db/repos/inbox.ts";
+import { insertInboxEvent, insertInboxEventOnce, listUnprocessedInboxEvents, markInboxEvent } from "../db/repos/inbox.ts";
 import { findConnectionWithSecret, findLinkForCallback, type ConnectionWithSecret } from "../db/repos/upstream.ts";
 import { isUniqueViolation } from "../errors.ts";
 import { logger, safeError } from "../logger.ts";
@@ -78,8 +78,7 @@ export type CallbackAnswerBody = { ok: true; duplicate?: boolean } | { ok: true;
 /** Inbox row and its effects in one transaction: either both happen or neither. Returns true for a duplicate. */
 async function storeAndApply(tx: Tx, link: LinkRef, event: CallbackEvent): Promise<boolean> {
   const source = inboxSource(link.connectionId);
-  if (await findInboxEvent(tx, source, event.eventId)) return true;
-  await insertInboxEvent(tx, { source, eventId: event.eventId, type: event.type, payload: event, processedAt: new Date() });
+  if (!(await insertInboxEventOnce(tx, { source, eventId: event.eventId, type: event.type, payload: event, processedAt: new Date() }))) return true;
   await applyCallback(tx, { ...link }, event);
   return false;
 }

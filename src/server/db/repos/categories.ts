@@ -116,8 +116,9 @@ export function listOpenCategoryGroups(db: DbOrTx) {
   });
 }
 
+/** What filing a ticket needs of its category, with the group's switch (R10), in one read. */
 export function findCategoryOpenState(db: DbOrTx, id: number) {
-  return db.category.findUnique({ where: { id }, select: { id: true, enabled: true, group: { select: { enabled: true } } } });
+  return db.category.findUnique({ where: { id }, select: { id: true, name: true, type: true, enabled: true, group: { select: { enabled: true } } } });
 }
 
 /** Icons are served only while some category uses them, and only files uploaded as icons. */

@@ -5,14 +5,15 @@ import type { DbOrTx } from "../client.ts";
 // too (an event's id equals its callback's eventId), so a callback and a sync never apply one
 // event twice.
 
-export function findInboxEvent(db: DbOrTx, source: string, eventId: string) {
-  return db.inboxEvent.findUnique({ where: { source_eventId: { source, eventId } }, select: { id: true, processedAt: true } });
+type NewInboxEvent = { source: string; eventId: string; type: string; payload: unknown; processedAt?: Date | null; error?: string | null };
+
+/** Stores the event unless (source, eventId) is there already, in one statement; false for a repeat. */
+export async function insertInboxEventOnce(db: DbOrTx, event: NewInboxEvent): Promise<boolean> {
+  const { count } = await db.inboxEvent.createMany({ data: [{ ...event, payload: event.payload as Prisma.InputJsonValue }], skipDuplicates: true });
+  return count === 1;
 }
 
-export function insertInboxEvent(
-  db: DbOrTx,
-  event: { source: string; eventId: string; type: string; payload: unknown; processedAt?: Date | null; error?: string | null },
-) {
+export function insertInboxEvent(db: DbOrTx, event: NewInboxEvent) {
   // Payloads are protocol JSON that zod already parsed.
   return db.inboxEvent.create({ data: { ...event, payload: event.payload as Prisma.InputJsonValue }, select: { id: true } });
 }

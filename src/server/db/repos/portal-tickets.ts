@@ -9,14 +9,6 @@ import { headMatches, termsMatch, tierPage } from "./search.ts";
  * never loaded, so no later code can leak it.
  */
 
-/** The category a new ticket names, with what R10 needs (its own and its group's switch). */
-export function findCategoryForNewTicket(db: DbOrTx, id: number) {
-  return db.category.findUnique({
-    where: { id },
-    select: { id: true, name: true, type: true, enabled: true, group: { select: { enabled: true } } },
-  });
-}
-
 export type NewMemberTicket = {
   status: TicketStatus;
   memberId: number;

@@ -100,6 +100,8 @@ async function churn() {
       await t.prisma.ticket.delete({ where: { id } });
       ids.splice(ids.indexOf(id), 1);
     }
+    // What a reply or a callback writes: nothing the rollup counts (the trigger skips these).
+    else await t.prisma.ticket.update({ where: { id }, data: { status: pick(["PROCESSING", "REPLIED", "MEMBER_REPLIED"] as const), updatedAt: new Date(), title: "汇总测试 (已回复)" } });
   }
 }
 
@@ -159,6 +161,25 @@ describe(`the daily report rollup equals the raw computation (${process.env.TEST
     const escalated = await t.prisma.ticket.count({ where: { escalation: { not: "NONE" } } });
     expect(escalated).toBeGreaterThan(0);
   }, 240_000);
+
+  it("an update that changes nothing the rollup counts leaves its row alone: not rewritten, not locked", async () => {
+    const id = ids.find((x) => x !== ids[0])!;
+    const rowVersion = () => t.prisma.$queryRaw<{ v: string }[]>`
+      SELECT r.xmin::text AS v FROM "TicketReportDay" r JOIN "Ticket" k ON k.id = ${id}
+       WHERE r.day = (k."createdAt" AT TIME ZONE 'Asia/Shanghai')::date AND r."categoryId" = k."categoryId"
+         AND r."assigneeId" = COALESCE(k."assigneeId", 0)
+         AND r."connectionId" = COALESCE((SELECT "connectionId" FROM "UpstreamLink" WHERE "ticketId" = k.id), 0)`.then((rows) => rows[0]?.v);
+    const before = await rowVersion();
+    expect(before).toBeDefined();
+    const { escalation } = await t.prisma.ticket.findUniqueOrThrow({ where: { id }, select: { escalation: true } });
+    // The command's own columns, escalation named with its current value, as every command sends it.
+    await t.prisma.ticket.update({ where: { id }, data: { status: "REPLIED", escalation, updatedAt: new Date(), lastReplyAt: new Date() } });
+    expect(await rowVersion()).toBe(before);
+    // A counted column moves: the row is rewritten (the check above can fail).
+    await t.prisma.ticket.update({ where: { id }, data: { slaFirstResponseMinutes: 42 } });
+    expect(await rowVersion()).not.toBe(before);
+    await expectRollupEqualsRaw();
+  });
 
   it("the migration's rebuild from the tickets gives the rows the triggers kept", async () => {
     const kept = await rollupTable();
