@@ -168,7 +168,7 @@ describe(`the daily report rollup equals the raw computation (${process.env.TEST
       SELECT r.xmin::text AS v FROM "TicketReportDay" r JOIN "Ticket" k ON k.id = ${id}
        WHERE r.day = (k."createdAt" AT TIME ZONE 'Asia/Shanghai')::date AND r."categoryId" = k."categoryId"
          AND r."assigneeId" = COALESCE(k."assigneeId", 0)
-         AND r."connectionId" = COALESCE((SELECT "connectionId" FROM "UpstreamLink" WHERE "ticketId" = k.id), 0)`.then((rows) => rows[0]?.v);
+         AND r."connectionId" = k."reportConnectionId"`.then((rows) => rows[0]?.v);
     const before = await rowVersion();
     expect(before).toBeDefined();
     const { escalation } = await t.prisma.ticket.findUniqueOrThrow({ where: { id }, select: { escalation: true } });
