@@ -33,6 +33,21 @@ test.describe("as the member", () => {
     expect(res.headers()["cache-control"]).toBe("private, no-store");
   });
 
+  test("the session is the cookie alone: its token sent as a Bearer header, with no cookie, signs nobody in", async ({ page, playwright, baseURL }) => {
+    const input = `input=${encodeURIComponent(JSON.stringify({ json: null }))}`;
+    expect((await page.request.get(`/api/trpc/account.profile?${input}`)).status()).toBe(200);
+    const token = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"))?.value;
+    expect(token).toBeTruthy();
+    const bare = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+    try {
+      expect((await bare.get(`/api/trpc/account.profile?${input}`)).status()).toBe(401);
+      const res = await bare.get(`/api/trpc/account.profile?${input}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status()).toBe(401);
+    } finally {
+      await bare.dispose();
+    }
+  });
+
   test("an upload from another site with the member's cookie is refused (Origin check); from our own page it is stored", async ({ page, baseURL }) => {
     await page.goto("/tickets");
     const file = { name: "shot.png", mimeType: "image/png", buffer: PNG };

@@ -1,7 +1,8 @@
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { getConfig } from "../config.ts";
 import { getDb } from "../db/index.ts";
 import { clientAddressOf } from "../http/client-address.ts";
@@ -63,8 +64,13 @@ export function getAuthOptions(): AuthOptions {
   return cached;
 }
 
-/** The signed-in claims of this request, or null. */
+/**
+ * The signed-in claims of this request, or null: the session cookie decrypted and its expiry
+ * checked — what `getServerSession` returns as `claims`, without running next-auth's whole session
+ * route (which also re-encrypts a refreshed cookie that a server component cannot send).
+ * Only the cookie counts: no headers are handed over, so an `Authorization: Bearer` token is ignored.
+ */
 export async function getSessionClaims(): Promise<SessionClaims | null> {
-  const session = (await getServerSession(getAuthOptions())) as { claims?: SessionClaims } | null;
-  return session?.claims ?? null;
+  const token = await getToken({ req: { cookies: await cookies(), headers: {} } as never, secret: getAuthOptions().secret });
+  return (token?.claims as SessionClaims | undefined) ?? null;
 }
