@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
-import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "./db/client.ts";
+import { rateLimitStoreClient } from "./db/repos/rate-limit-store.ts";
 import { throttleDelaySeconds } from "./domain/login-throttle.ts";
 import { getConfig } from "./config.ts";
 import { getRedis } from "./redis.ts";
@@ -8,7 +9,8 @@ import { getRedis } from "./redis.ts";
 /**
  * Every rate limit of the web doors and of the partner protocol, kept outside the process so that
  * all web processes on one database — and the copies of this module Next makes per chunk — count
- * together: in the database (table "RateLimit", through rate-limiter-flexible's Prisma store), or
+ * together: in the database (table "RateLimit", through rate-limiter-flexible's PostgreSQL store: one
+ * upsert per use, which also restarts an expired window), or
  * in Redis when REDIS_URL is set, with the database as the insurance while Redis is unreachable.
  * The numbers are listed in docs/SECURITY.md.
  */
@@ -67,9 +69,10 @@ export type RateLimitOptions = {
 
 export function createRateLimits(db: Db, options: RateLimitOptions = {}): RateLimits {
   const prefix = options.keyPrefix ?? "";
+  const storeClient = rateLimitStoreClient(db);
   const store = (name: string, points: number, duration: number) => {
     const keyPrefix = `${prefix}${name}`;
-    const database = new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix, points, duration });
+    const database = new RateLimiterPostgres({ storeClient, storeType: "client", tableName: "RateLimit", tableCreated: true, keyPrefix, points, duration });
     if (!options.redis) return database;
     // Not ready (starting, reconnecting, down): straight to the database instead of waiting.
     return new RateLimiterRedis({
@@ -83,7 +86,7 @@ export function createRateLimits(db: Db, options: RateLimitOptions = {}): RateLi
   };
   const allowance = (kind: AllowanceKind, name: string) => store(name, options.points?.[kind] ?? LIMITS[kind].points, LIMITS[kind].windowSeconds);
 
-  const allowances: Record<AllowanceKind, RateLimiterPrisma | RateLimiterRedis> = {
+  const allowances: Record<AllowanceKind, RateLimiterPostgres | RateLimiterRedis> = {
     register: allowance("register", "register"),
     changePassword: allowance("changePassword", "password"),
     upload: allowance("upload", "upload"),

@@ -17,7 +17,7 @@ const limits = () => rateLimitsFor(t.prisma);
 const member = (login: string, password: string, address = "198.51.100.7") => loginMember(t.prisma, limits(), { login, password, address });
 const staff = (login: string, password: string, address = "198.51.100.7") => loginStaff(t.prisma, limits(), { login, password, address });
 /** The waits are real durations; a test lets them pass by expiring them in the store. */
-const letWaitsPass = () => t.prisma.rateLimit.updateMany({ where: { key: { startsWith: "login-wait:" } }, data: { expire: new Date(Date.now() - 1000) } });
+const letWaitsPass = () => t.prisma.rateLimit.updateMany({ where: { key: { startsWith: "login-wait:" } }, data: { expire: BigInt(Date.now() - 1000) } });
 
 beforeAll(async () => {
   t = await createTestDatabase();
