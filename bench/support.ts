@@ -84,3 +84,32 @@ export function machineLine(serverVersion?: string) {
   const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
   return `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM${serverVersion ? `, PostgreSQL ${serverVersion}` : ""}; load average ${load}`;
 }
+
+/**
+ * The reference for 提交工单 in the write-path benches: the rows a filing makes (ticket, first
+ * message, audit row) inserted straight over `pg` in one transaction, the triggers included.
+ */
+export async function fileTicketOverPg(pool: pg.Pool, row: { title: string; memberId: number; categoryId: number; contactPhone: string; body: string }) {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    const t = await c.query<{ id: number }>(
+      `INSERT INTO "Ticket" (title, "memberId", "categoryId", "contactPhone", "updatedAt") VALUES ($1, $2, $3, $4, now()) RETURNING id`,
+      [row.title, row.memberId, row.categoryId, row.contactPhone],
+    );
+    const m = await c.query<{ id: number }>(
+      `INSERT INTO "TicketMessage" ("ticketId", "authorKind", "memberId", body) VALUES ($1, 'MEMBER', $2, $3) RETURNING id`,
+      [t.rows[0]!.id, row.memberId, row.body],
+    );
+    await c.query(
+      `INSERT INTO "TicketEvent" ("ticketId", action, "actorKind", "actorId", "toStatus", "toEscalation", data, "messageId") VALUES ($1, 'member.create', 'MEMBER', $2, 'PENDING', 'NONE', '{}', $3)`,
+      [t.rows[0]!.id, String(row.memberId), m.rows[0]!.id],
+    );
+    await c.query("COMMIT");
+  } catch (e) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
