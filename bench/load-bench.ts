@@ -15,13 +15,16 @@
  * the peer itself, and stops them on exit. Load: autocannon, driven from here, its connections
  * spread evenly over the web processes (what a reverse proxy in front of them does).
  *
- *   BENCH_LOAD_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/relaydesk_load_bench)
+ *   BENCH_LOAD_DATABASE_URL (default: relaydesk_load_bench as postgres over the local Unix socket
+ *                     /var/run/postgresql when there is one — what docs/OPERATIONS.md sets up on one
+ *                     machine — else over 127.0.0.1:5432)
  *   BENCH_PORT (default 3400: web processes on 3400, 3401, …; the peer listens on +100)
  *   --web-processes N web processes on PostgreSQL (default: the machine's cores)
  *   --connections N   concurrency of every load (default 16)
  *   --creates N       tickets created over HTTP (default 2000)
  *   --callbacks N     signed callbacks (default 4000)   --partner-tickets N   partner creates, as many messages (default 800)
  *   --skip-pglite     leave out the embedded-database part
+ *   --tcp             reach the default database over 127.0.0.1:5432 even when the socket is there
  *   --cpu-prof DIR    the server writes a V8 CPU profile into DIR when it stops (open it in Chrome's
  *                     DevTools or speedscope): where the request paths spend their time
  */
@@ -58,7 +61,11 @@ const PROFILE_ARGS = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
 const PEER_PORT = PORT + 100;
 const BASE = `http://127.0.0.1:${PORT}`;
 const WEB_BASES = Array.from({ length: WEB_PROCESSES }, (_, k) => `http://127.0.0.1:${PORT + k}`);
-const url = process.env.BENCH_LOAD_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/relaydesk_load_bench";
+const SOCKET_DIR = "/var/run/postgresql";
+const overSocket = !args.includes("--tcp") && fs.existsSync(path.join(SOCKET_DIR, ".s.PGSQL.5432"));
+const url =
+  process.env.BENCH_LOAD_DATABASE_URL ??
+  (overSocket ? `postgresql://postgres@localhost/relaydesk_load_bench?host=${SOCKET_DIR}` : "postgresql://postgres@127.0.0.1:5432/relaydesk_load_bench");
 const root = path.resolve(import.meta.dirname, "..");
 const PASSWORD = "bench-password-123";
 // The server and this process seal upstream / partner secrets with the same key.
@@ -368,6 +375,7 @@ async function main() {
 
   console.log(`\nwrite paths on PostgreSQL through the built server: ${WEB_PROCESSES} web process(es), ${CONNECTIONS} connections spread over them (autocannon); ${new Date().toISOString()}`);
   console.log(machineLine(serverVersion));
+  console.log(`database: ${new URL(url).searchParams.get("host") ?? new URL(url).host} (${new URL(url).searchParams.has("host") ? "Unix socket" : "TCP"})`);
   console.log(`load average at start ${load0.toFixed(2)}; failed requests: ${failures}`);
   printTable(["figure", "value", "reference", "ratio", "goal", ""], rows, [0, 3, 4, 5]);
 }

@@ -7,10 +7,17 @@ import type { DbOrTx } from "../client.ts";
 
 type NewInboxEvent = { source: string; eventId: string; type: string; payload: unknown; processedAt?: Date | null; error?: string | null };
 
-/** Stores the event unless (source, eventId) is there already, in one statement; false for a repeat. */
+/**
+ * Stores the event unless (source, eventId) is there already, in one statement; false for a
+ * repeat. Raw SQL for the reason in used-signatures.ts: no plan cache for `createMany`.
+ */
 export async function insertInboxEventOnce(db: DbOrTx, event: NewInboxEvent): Promise<boolean> {
-  const { count } = await db.inboxEvent.createMany({ data: [{ ...event, payload: event.payload as Prisma.InputJsonValue }], skipDuplicates: true });
-  return count === 1;
+  const inserted = await db.$executeRaw`
+    INSERT INTO "InboxEvent" ("source", "eventId", "type", "payload", "receivedAt", "processedAt", "error")
+    VALUES (${event.source}, ${event.eventId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${new Date()}::timestamptz,
+            ${event.processedAt ?? null}::timestamptz, ${event.error ?? null})
+    ON CONFLICT ("source", "eventId") DO NOTHING`;
+  return inserted === 1;
 }
 
 export function insertInboxEvent(db: DbOrTx, event: NewInboxEvent) {

@@ -28,8 +28,17 @@ export type NewUpstreamDelivery = {
   maskedMessageIds: number[];
 };
 
-export function insertUpstreamDelivery(db: DbOrTx, delivery: NewUpstreamDelivery) {
-  return db.upstreamDelivery.create({ data: delivery, select: { id: true } });
+/**
+ * Raw SQL: Prisma does not turn a list into a query parameter, so a `create` with these id lists
+ * compiled a new plan for every delivery and pushed useful ones out of its plan cache.
+ */
+export async function insertUpstreamDelivery(db: DbOrTx, d: NewUpstreamDelivery): Promise<{ id: number }> {
+  const [row] = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO "UpstreamDelivery" ("connectionId", "ticketId", "type", "method", "path", "bodySha256", "bodySize", "status", "messageIds", "maskedMessageIds")
+    VALUES (${d.connectionId}, ${d.ticketId}, ${d.type}, ${d.method}, ${d.path}, ${d.bodySha256}, ${d.bodySize}, ${d.status}::int,
+            ${d.messageIds}::int[], ${d.maskedMessageIds}::int[])
+    RETURNING "id"`;
+  return row!;
 }
 
 const deliverySelect = {
