@@ -51,6 +51,7 @@ const CREATES = arg("creates", 2000);
 const MEMBERS = Math.ceil(CREATES / 5); // 5 each: under LIMITS.newTicket (10 per member per 10 min)
 const SINGLE_CLICKS = 100; // 转移到云技术客服 one click at a time, then the rest at CONNECTIONS
 const ESCALATIONS = 400;
+const HEALTH_CHECKS = 4000; // the reference: several seconds of the cheapest request
 const CALLBACKS = arg("callbacks", 4000);
 const PARTNERS = 4; // each allows 600 requests a minute
 const PARTNER_TICKETS = arg("partner-tickets", 800);
@@ -122,6 +123,9 @@ async function load(amount: number, next: (i: number) => Req, connections = CONN
   let i = 0;
   let failed = 0;
   const t0 = performance.now();
+  // autocannon notices that `amount` is reached only at its next once-a-second sample, so the
+  // run lasts until the last response, not until its callback.
+  let tLast = t0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -135,11 +139,12 @@ async function load(amount: number, next: (i: number) => Req, connections = CONN
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on("response", (_c, status, _b, ms) => {
+      tLast = performance.now();
       samples.push(ms);
       if (!expected(status)) failed++;
     });
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (tLast - t0) / 1000;
   failed += result.errors + result.timeouts;
   return { perSecond: (samples.length - failed) / seconds, p50: pct(samples, 50), p95: pct(samples, 95), failed, n: samples.length };
 }
@@ -283,7 +288,7 @@ async function main() {
   const clicks = await load(SINGLE_CLICKS, (i) => trpc("escalation.escalate", staff, { ticketId: toEscalate[i] }), 1);
   const plainClicks = await load(SINGLE_CLICKS, () => ({ path: "/api/health", headers: {}, method: "GET" }), 1);
   const escalations = await load(ESCALATIONS - SINGLE_CLICKS, (i) => trpc("escalation.escalate", staff, { ticketId: toEscalate[SINGLE_CLICKS + i] }));
-  const plain = await load(ESCALATIONS * 2, () => ({ path: "/api/health", headers: {}, method: "GET" }));
+  const plain = await load(HEALTH_CHECKS, () => ({ path: "/api/health", headers: {}, method: "GET" }));
   row(`转移到云技术客服 (upstream down), one click at a time, p95 ms`, f1(clicks.p95), f1(plainClicks.p95), `${f1(clicks.p95 / plainClicks.p95)}× /api/health`, "< 50 ms", clicks.p95 < 50);
   row(`  at ${CONNECTIONS} connections, p95 ms`, f1(escalations.p95), f1(plain.p95), `${f1(escalations.p95 / plain.p95)}× /api/health`, "< 50 ms", escalations.p95 < 50);
 
