@@ -17,9 +17,26 @@ export type SecretBox = {
   open(sealed: string): string;
 };
 
+/**
+ * Keys derived so far, by instance secret: every signed protocol request opens its counterpart's
+ * secret, and HKDF per request was a measurable share of the door's CPU. A pure function of the
+ * secret, so a copy of this module in another bundle only derives its own.
+ */
+const derivedKeys = new Map<string, Buffer>();
+
+function keyFor(authSecret: string): Buffer {
+  let key = derivedKeys.get(authSecret);
+  if (!key) {
+    key = Buffer.from(hkdfSync("sha256", authSecret, HKDF_SALT, HKDF_INFO, 32));
+    if (derivedKeys.size >= 8) derivedKeys.clear(); // tests use a handful of secrets; production one
+    derivedKeys.set(authSecret, key);
+  }
+  return key;
+}
+
 export function createSecretBox(authSecret: string): SecretBox {
   if (authSecret.length < 16) throw new TypeError("secret box: the instance secret is too short");
-  const key = Buffer.from(hkdfSync("sha256", authSecret, HKDF_SALT, HKDF_INFO, 32));
+  const key = keyFor(authSecret);
   return {
     seal(plaintext) {
       const iv = randomBytes(IV_BYTES);
