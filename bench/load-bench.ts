@@ -41,7 +41,7 @@ import { signedHeaders } from "../src/server/protocol/signature.ts";
 import { ZCreateConnectionInput, createUpstreamConnection } from "../src/server/upstream/connections.ts";
 import { ZCreatePartnerInput, createPartnerAccount } from "../src/server/partners/partner-admin.ts";
 import { UpstreamPeer } from "../src/test/upstream-peer.ts";
-import { ensureDatabase, fileTicketOverPg, machineLine, pct, printTable } from "./support.ts";
+import { applyCallbackOverPg, ensureDatabase, fileTicketOverPg, machineLine, pct, printTable } from "./support.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => Number(args[args.indexOf(`--${name}`) + 1]) || fallback;
@@ -320,8 +320,11 @@ async function main() {
     const headers = signedHeaders({ partnerId: peer.partnerId, keyId: peer.keyId, secret: peer.secret, method: "POST", pathWithQuery: callbackPath, body });
     return { path: callbackPath, headers: { ...headers, "content-type": "application/json" }, body };
   });
+  const appliedOverPg = await reference(CALLBACKS, (i) => applyCallbackOverPg(pool, { connectionId: connection.id, ticketId: links[i % links.length]!.ticketId, n: i }));
   row(`signed callbacks (message.created), events/s`, f0(callbacks.perSecond), f0(plain.perSecond), `${f1(plain.perSecond / callbacks.perSecond)}× slower than /api/health`, "≥ 1000/s", callbacks.perSecond >= 1000);
   row(`  p50 / p95 ms`, `${f1(callbacks.p50)} / ${f1(callbacks.p95)}`, `${f1(plain.p50)} / ${f1(plain.p95)}`, "", "", null);
+  row(`  its 13 statements straight over pg, events/s`, "", f0(appliedOverPg.perSecond), `${f1(appliedOverPg.perSecond / callbacks.perSecond)}× the server`, "≥ 1000/s", null);
+  row(`    p50 / p95 ms`, "", `${f1(appliedOverPg.p50)} / ${f1(appliedOverPg.p95)}`, "", "", null);
 
   // ---- partner protocol: create, then a message on each
   const signedPost = (i: number, pathWithQuery: string, payload: unknown) => {

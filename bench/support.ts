@@ -113,3 +113,60 @@ export async function fileTicketOverPg(pool: pg.Pool, row: { title: string; memb
     c.release();
   }
 }
+
+/**
+ * The reference for a signed callback (`message.created`) in bench:load: the statements the
+ * server sends for one, in the same order, straight over `pg` — the connection and its secret,
+ * the replay signature, the link, then in one transaction the inbox row, the message dedupe
+ * check, the ticket locked and read with its relations, the compare-and-set update, the message,
+ * the SLA policy with its calendar, the audit row (triggers included). What the database work
+ * alone allows, without HTTP, the signature check or the ORM.
+ */
+export async function applyCallbackOverPg(pool: pg.Pool, cb: { connectionId: number; ticketId: number; n: number }) {
+  const c = await pool.connect();
+  try {
+    await c.query(`SELECT id, "partnerId", "keyId", enabled, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt" FROM "UpstreamConnection" WHERE id = $1`, [cb.connectionId]);
+    await c.query(`INSERT INTO "UsedSignature" (signature, "seenAt") VALUES ($1, now()) ON CONFLICT DO NOTHING`, [`v1=pg-reference-${cb.n}-${Date.now()}`]);
+    await c.query(`SELECT id, "ticketId", "connectionId", guid, state::text FROM "UpstreamLink" WHERE "connectionId" = $1 AND "ticketId" = $2`, [cb.connectionId, cb.ticketId]);
+    await c.query("BEGIN");
+    const payload = { eventId: `pg-e-${cb.n}`, type: "message.created", data: { id: `pg-m-${cb.n}`, body: `已为您处理，请再试一次 (${cb.n})` } };
+    await c.query(
+      `INSERT INTO "InboxEvent" (source, "eventId", type, payload, "receivedAt", "processedAt") VALUES ($1, $2, 'message.created', $3, now(), now()) ON CONFLICT DO NOTHING`,
+      [`upstream:${cb.connectionId}`, payload.eventId, JSON.stringify(payload)],
+    );
+    await c.query(`SELECT id FROM "TicketMessage" WHERE "ticketId" = $1 AND "externalId" = $2 LIMIT 1`, [cb.ticketId, `up:${payload.data.id}`]);
+    await c.query(`SELECT 1 FROM "Ticket" WHERE id = $1 FOR UPDATE`, [cb.ticketId]);
+    const t = await c.query<{ version: number; categoryId: number; status: string }>(
+      `SELECT t.*, t.status::text AS status, to_jsonb(c) AS category, to_jsonb(u) AS upstream, to_jsonb(s) AS assignee
+         FROM "Ticket" t JOIN "Category" c ON c.id = t."categoryId" LEFT JOIN "UpstreamLink" u ON u."ticketId" = t.id LEFT JOIN "Staff" s ON s.id = t."assigneeId"
+        WHERE t.id = $1`,
+      [cb.ticketId],
+    );
+    const ticket = t.rows[0]!;
+    await c.query(
+      `UPDATE "Ticket" SET status = 'REPLIED', "updatedAt" = now(), "lastReplyAt" = now(), "memberVersion" = "memberVersion" + 1, "memberActivityAt" = now(), version = version + 1
+        WHERE id = $1 AND version = $2`,
+      [cb.ticketId, ticket.version],
+    );
+    const m = await c.query<{ id: number }>(
+      `INSERT INTO "TicketMessage" ("ticketId", "authorKind", "agentId", "agentName", visibility, body, "externalId", "createdAt") VALUES ($1, 'UPSTREAM_AGENT', '404907', '云技术客服404907', 'PUBLIC', $2, $3, now()) RETURNING id`,
+      [cb.ticketId, payload.data.body, `up:${payload.data.id}`],
+    );
+    await c.query(
+      `SELECT p.*, (SELECT jsonb_build_object('calendar', to_jsonb(b), 'days', (SELECT COALESCE(jsonb_agg(to_jsonb(d)), '[]') FROM "CalendarDay" d WHERE d."calendarId" = b.id)) FROM "BusinessCalendar" b WHERE b.id = p."calendarId") AS calendar
+         FROM "SlaPolicy" p WHERE p.enabled AND (p."categoryId" = $1 OR p."categoryId" IS NULL) ORDER BY p."categoryId" ASC NULLS LAST, p.id LIMIT 1`,
+      [ticket.categoryId],
+    );
+    await c.query(
+      `INSERT INTO "TicketEvent" ("ticketId", action, "actorKind", "actorId", "actorName", "fromStatus", "toStatus", "fromEscalation", "toEscalation", data, "messageId", "notifyPending")
+       VALUES ($1, 'upstream.message', 'UPSTREAM_AGENT', '404907', '云技术客服404907', $2::"TicketStatus", 'REPLIED', 'ESCALATED', 'ESCALATED', $3, $4, true)`,
+      [cb.ticketId, ticket.status, JSON.stringify({ upstreamMessageId: payload.data.id }), m.rows[0]!.id],
+    );
+    await c.query("COMMIT");
+  } catch (e) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
