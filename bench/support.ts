@@ -89,10 +89,8 @@ export function machineLine(serverVersion?: string) {
  * The reference for 提交工单 in the write-path benches: the rows a filing makes (ticket, first
  * message, audit row) inserted straight over `pg` in one transaction, the triggers included.
  */
-export async function fileTicketOverPg(pool: pg.Pool, row: { title: string; memberId: number; categoryId: number; contactPhone: string; body: string }) {
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+export function fileTicketOverPg(pool: pg.Pool, row: { title: string; memberId: number; categoryId: number; contactPhone: string; body: string }) {
+  return inPgTransaction(pool, async (c) => {
     const t = await c.query<{ id: number }>(
       `INSERT INTO "Ticket" (title, "memberId", "categoryId", "contactPhone", "updatedAt") VALUES ($1, $2, $3, $4, now()) RETURNING id`,
       [row.title, row.memberId, row.categoryId, row.contactPhone],
@@ -105,10 +103,22 @@ export async function fileTicketOverPg(pool: pg.Pool, row: { title: string; memb
       `INSERT INTO "TicketEvent" ("ticketId", action, "actorKind", "actorId", "toStatus", "toEscalation", data, "messageId") VALUES ($1, 'member.create', 'MEMBER', $2, 'PENDING', 'NONE', '{}', $3)`,
       [t.rows[0]!.id, String(row.memberId), m.rows[0]!.id],
     );
-    await c.query("COMMIT");
-  } catch (e) {
-    await c.query("ROLLBACK").catch(() => undefined);
-    throw e;
+  });
+}
+
+/** One pooled connection: `before` outside the transaction (as the server's reads before it), then `work` inside BEGIN … COMMIT. */
+async function inPgTransaction(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<void>, before?: (c: pg.PoolClient) => Promise<void>) {
+  const c = await pool.connect();
+  try {
+    await before?.(c);
+    await c.query("BEGIN");
+    try {
+      await work(c);
+      await c.query("COMMIT");
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
   } finally {
     c.release();
   }
@@ -122,13 +132,13 @@ export async function fileTicketOverPg(pool: pg.Pool, row: { title: string; memb
  * the SLA policy with its calendar, the audit row (triggers included). What the database work
  * alone allows, without HTTP, the signature check or the ORM.
  */
-export async function applyCallbackOverPg(pool: pg.Pool, cb: { connectionId: number; ticketId: number; n: number }) {
-  const c = await pool.connect();
-  try {
+export function applyCallbackOverPg(pool: pg.Pool, cb: { connectionId: number; ticketId: number; n: number }) {
+  const frame = async (c: pg.PoolClient) => {
     await c.query(`SELECT id, "partnerId", "keyId", enabled, "secretEncrypted", "previousSecretEncrypted", "previousSecretExpiresAt" FROM "UpstreamConnection" WHERE id = $1`, [cb.connectionId]);
     await c.query(`INSERT INTO "UsedSignature" (signature, "seenAt") VALUES ($1, now()) ON CONFLICT DO NOTHING`, [`v1=pg-reference-${cb.n}-${Date.now()}`]);
     await c.query(`SELECT id, "ticketId", "connectionId", guid, state::text FROM "UpstreamLink" WHERE "connectionId" = $1 AND "ticketId" = $2`, [cb.connectionId, cb.ticketId]);
-    await c.query("BEGIN");
+  };
+  return inPgTransaction(pool, async (c) => {
     const payload = { eventId: `pg-e-${cb.n}`, type: "message.created", data: { id: `pg-m-${cb.n}`, body: `已为您处理，请再试一次 (${cb.n})` } };
     await c.query(
       `INSERT INTO "InboxEvent" (source, "eventId", type, payload, "receivedAt", "processedAt") VALUES ($1, $2, 'message.created', $3, now(), now()) ON CONFLICT DO NOTHING`,
@@ -162,11 +172,5 @@ export async function applyCallbackOverPg(pool: pg.Pool, cb: { connectionId: num
        VALUES ($1, 'upstream.message', 'UPSTREAM_AGENT', '404907', '云技术客服404907', $2::"TicketStatus", 'REPLIED', 'ESCALATED', 'ESCALATED', $3, $4, true)`,
       [cb.ticketId, ticket.status, JSON.stringify({ upstreamMessageId: payload.data.id }), m.rows[0]!.id],
     );
-    await c.query("COMMIT");
-  } catch (e) {
-    await c.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
+  }, frame);
 }
