@@ -383,7 +383,8 @@ async function main() {
 
   console.log(`\nwrite paths on PostgreSQL through the built server: ${WEB_PROCESSES} web process(es), ${CONNECTIONS} connections spread over them (autocannon); ${new Date().toISOString()}`);
   console.log(machineLine(serverVersion));
-  console.log(`database: ${new URL(url).searchParams.get("host") ?? new URL(url).host} (${new URL(url).searchParams.has("host") ? "Unix socket" : "TCP"})`);
+  const socketDir = new URL(url).searchParams.get("host");
+  console.log(`database: ${socketDir ? `${socketDir} (Unix socket)` : `${new URL(url).host} (TCP)`}`);
   console.log(`load average at start ${load0.toFixed(2)}; failed requests: ${failures}`);
   printTable(["figure", "value", "reference", "ratio", "goal", ""], rows, [0, 3, 4, 5]);
 }

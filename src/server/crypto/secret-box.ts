@@ -18,20 +18,16 @@ export type SecretBox = {
 };
 
 /**
- * Keys derived so far, by instance secret: every signed protocol request opens its counterpart's
- * secret, and HKDF per request was a measurable share of the door's CPU. A pure function of the
- * secret, so a copy of this module in another bundle only derives its own.
+ * The last key derived, with its instance secret: every signed protocol request, mail and chat
+ * delivery opens a secret, and HKDF each time was a measurable share of the protocol door's CPU.
+ * A pure function of the secret (a process has one; a test switching secrets derives anew), so a
+ * copy of this module in another bundle only derives its own.
  */
-const derivedKeys = new Map<string, Buffer>();
+let lastKey: { authSecret: string; key: Buffer } | undefined;
 
 function keyFor(authSecret: string): Buffer {
-  let key = derivedKeys.get(authSecret);
-  if (!key) {
-    key = Buffer.from(hkdfSync("sha256", authSecret, HKDF_SALT, HKDF_INFO, 32));
-    if (derivedKeys.size >= 8) derivedKeys.clear(); // tests use a handful of secrets; production one
-    derivedKeys.set(authSecret, key);
-  }
-  return key;
+  if (lastKey?.authSecret !== authSecret) lastKey = { authSecret, key: Buffer.from(hkdfSync("sha256", authSecret, HKDF_SALT, HKDF_INFO, 32)) };
+  return lastKey.key;
 }
 
 export function createSecretBox(authSecret: string): SecretBox {
@@ -61,12 +57,8 @@ export function generateSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-let instanceBox: SecretBox | undefined;
 /** The box keyed by this instance's AUTH_SECRET (read lazily, so importing has no side effect). */
 export async function getInstanceSecretBox(): Promise<SecretBox> {
-  if (!instanceBox) {
-    const { getConfig } = await import("../config.ts");
-    instanceBox = createSecretBox(getConfig().authSecret);
-  }
-  return instanceBox;
+  const { getConfig } = await import("../config.ts");
+  return createSecretBox(getConfig().authSecret);
 }

@@ -13,9 +13,8 @@ type NewInboxEvent = { source: string; eventId: string; type: string; payload: u
  */
 export async function insertInboxEventOnce(db: DbOrTx, event: NewInboxEvent): Promise<boolean> {
   const inserted = await db.$executeRaw`
-    INSERT INTO "InboxEvent" ("source", "eventId", "type", "payload", "receivedAt", "processedAt", "error")
-    VALUES (${event.source}, ${event.eventId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${new Date()}::timestamptz,
-            ${event.processedAt ?? null}::timestamptz, ${event.error ?? null})
+    INSERT INTO "InboxEvent" ("source", "eventId", "type", "payload", "processedAt", "error")
+    VALUES (${event.source}, ${event.eventId}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${event.processedAt ?? null}::timestamptz, ${event.error ?? null})
     ON CONFLICT ("source", "eventId") DO NOTHING`;
   return inserted === 1;
 }
