@@ -85,8 +85,12 @@ test.describe.serial("notifications: bell, mail and reply by mail, team chat rob
     await member.goto("/tickets");
     await member.getByTestId("notification-bell").click();
     const markAll = member.getByTestId("notification-mark-all");
-    if (await markAll.isEnabled()) await markAll.click();
-    await expect(member.getByTestId("notification-unread")).toHaveCount(0);
+    // The unread count can arrive after the panel opens (全部已读 is disabled until then): retry
+    // the click until the bell shows nothing unread.
+    await expect(async () => {
+      if (await markAll.isEnabled()) await markAll.click();
+      await expect(member.getByTestId("notification-unread")).toHaveCount(0, { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await member.getByTestId("notification-bell").click(); // closes the panel
 
     await page.goto(`/admin/tickets/${ticketId}`);
